@@ -1,0 +1,7 @@
+"""A seeded, behaviour-exact mock of the Audit Log & Project API."""
+
+from .app import create_app
+from .config import Config, WorldConfig
+from .server import ThreadedServer, serve
+
+__all__ = ["Config", "ThreadedServer", "WorldConfig", "create_app", "serve"]

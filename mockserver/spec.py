@@ -1,0 +1,45 @@
+"""The OpenAPI document, read from package data, and what the server takes from it."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+Spec = dict[str, Any]
+SPEC_RESOURCE = "openapi.yaml"
+
+
+def spec_text() -> str:
+    """The spec exactly as shipped, for serving and for tools."""
+    return (files("mockserver") / SPEC_RESOURCE).read_text(encoding="utf-8")
+
+
+def load_spec() -> Spec:
+    spec: Spec = yaml.safe_load(spec_text())
+    return spec
+
+
+def operations(spec: Spec) -> dict[str, tuple[str, Spec]]:
+    """operationId -> (path, operation object) for every GET operation."""
+    return {
+        operation["operationId"]: (path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method == "get"
+    }
+
+
+def query_parameters(operation: Spec) -> list[Spec]:
+    return [param for param in operation.get("parameters", []) if param.get("in") == "query"]
+
+
+def schema_validator(spec: Spec, schema: Spec) -> Draft202012Validator:
+    """A JSON Schema validator for a schema of the spec, with its `#/components/...` refs.
+
+    OpenAPI 3.1 schemas are JSON Schema 2020-12; carrying the spec's components in
+    the root schema (an unknown keyword there, hence ignored) lets local refs resolve.
+    """
+    return Draft202012Validator({**schema, "components": spec.get("components", {})})
