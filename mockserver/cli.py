@@ -29,6 +29,7 @@ from .config import (
     Config,
     WorldConfig,
 )
+from .logs import setup_logging
 from .models import World
 from .server import serve
 from .world import generate_world
@@ -217,9 +218,7 @@ def run_serve(argv: Sequence[str]) -> int:
         cache_ttl_seconds=args.cache_ttl,
         log_level=args.log_level,
     )
-    logging.basicConfig(
-        level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(config.log_level)
     try:
         asyncio.run(_serve_until_signalled(config))
     except OSError as error:

@@ -17,6 +17,7 @@ from types import TracebackType
 from aiohttp import web
 
 from .access_log import AccessLogger
+from .logs import quiet_malformed_requests
 
 # How long a stopping server lets in-flight requests finish.
 SHUTDOWN_TIMEOUT_SECONDS = 5.0
@@ -43,6 +44,7 @@ async def serve(
     app: web.Application, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = True
 ) -> AsyncIterator[RunningServer]:
     """Serve `app` on host:port (port 0 picks a free one) until the block exits."""
+    quiet_malformed_requests()
     runner = web.AppRunner(
         app,
         access_log_class=AccessLogger,
