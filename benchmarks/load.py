@@ -1,0 +1,188 @@
+"""Load test of the mock: many keep-alive connections on loopback, bounded in time and count.
+
+    python benchmarks/load.py            # 256 connections, 30 s, memory checked up to 1M requests
+    python benchmarks/load.py --short    # the same gates in a few seconds (what CI runs)
+
+Gates: zero socket errors, zero non-2xx answers (every request sent is valid), and the
+server's memory after all requests within 10% of its memory after the warm-up requests.
+Exit 0 when every gate holds, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from wrk import WrkResult, run_wrk
+
+MEMORY_GROWTH_LIMIT = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    connections: int
+    seconds: float
+    warm_requests: int
+    total_requests: int
+    entries: int
+
+
+FULL = Plan(
+    connections=256, seconds=30, warm_requests=100_000, total_requests=1_000_000, entries=100_000
+)
+SHORT = Plan(
+    connections=256, seconds=5, warm_requests=20_000, total_requests=100_000, entries=10_000
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def cores() -> tuple[int | None, int | None]:
+    """(server core, load-generator core): different cores when there are two or more."""
+    available = sorted(os.sched_getaffinity(0))
+    return (available[0], available[1]) if len(available) >= 2 else (None, None)
+
+
+def get_json(url: str, key: str) -> object:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def request_mix(url: str, keys: list[dict[str, str]], seed: int = 1) -> list[tuple[str, str]]:
+    """Valid audit-log queries of every shape, built from the data the server holds."""
+    admin = next(k["key"] for k in keys if k["role"] == "admin")
+    member = next(k["key"] for k in keys if k["role"] == "member")
+    page = get_json(f"{url}/api/v1/audit-log?limit=200", admin)
+    assert isinstance(page, dict)
+    entries = page["data"]
+    rng = Random(seed)
+    mix: list[tuple[str, str]] = []
+    for _ in range(60):
+        entry = rng.choice(entries)
+        filters = {
+            "action": entry["action"] if rng.random() < 0.5 else None,
+            "userId": entry["userId"] if rng.random() < 0.4 else None,
+            "since": str(entry["timestamp"] - rng.randint(0, 10**9))
+            if rng.random() < 0.4
+            else None,
+            "limit": str(rng.choice([1, 10, 50, 100, 200])) if rng.random() < 0.7 else None,
+        }
+        query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
+        mix.append((f"/api/v1/audit-log?{query}", admin))
+    mix += [("/api/v1/project", admin), ("/api/v1/project", member)] * 8
+    rng.shuffle(mix)
+    return mix
+
+
+def drive_until(
+    url: str, mix: list[tuple[str, str]], plan: Plan, total: int, cpu: int | None, done: int
+) -> tuple[int, list[WrkResult]]:
+    """Run wrk in short bursts until `total` requests have been sent in all."""
+    results = []
+    while done < total:
+        result = run_wrk(url, mix, connections=plan.connections, seconds=2, cpu=cpu)
+        results.append(result)
+        done += result.requests
+    return done, results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help="the few-seconds version CI runs")
+    args = parser.parse_args()
+    plan = SHORT if args.short else FULL
+    server_cpu, load_cpu = cores()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    world = ["--entries", str(plan.entries)]
+    command = [
+        sys.executable,
+        "-m",
+        "mockserver",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        *world,
+    ]
+    if server_cpu is not None:
+        command = ["taskset", "-c", str(server_cpu), *command]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    failures: list[str] = []
+    try:
+        assert server.stdout is not None
+        if "listening on" not in server.stdout.readline():
+            print("load: the server did not start", file=sys.stderr)
+            return 1
+        keys = json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "mockserver", "keys", *world],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        mix = request_mix(url, keys[:2])
+        done, warm = drive_until(url, mix, plan, plan.warm_requests, load_cpu, 0)
+        rss_warm = rss_mb(server.pid)
+        main_run = run_wrk(
+            url, mix, connections=plan.connections, seconds=plan.seconds, cpu=load_cpu
+        )
+        done, rest = drive_until(
+            url, mix, plan, plan.total_requests, load_cpu, done + main_run.requests
+        )
+        rss_end = rss_mb(server.pid)
+        runs = [*warm, main_run, *rest]
+        print(
+            f"load: {plan.connections} connections for {plan.seconds:g} s: "
+            f"{main_run.requests_per_second:,.0f} requests/s, p50 {main_run.p50_ms:.2f} ms, "
+            f"p99 {main_run.p99_ms:.2f} ms, p99.9 {main_run.p999_ms:.2f} ms"
+        )
+        print(
+            f"load: {done:,} requests in all; server memory {rss_warm:.1f} MB after "
+            f"{plan.warm_requests:,}, {rss_end:.1f} MB after {done:,}"
+        )
+        socket_errors = sum(r.socket_errors + r.timeouts for r in runs)
+        non_2xx = sum(r.non_2xx for r in runs)
+        if socket_errors:
+            failures.append(f"{socket_errors} socket errors or timeouts")
+        if non_2xx:
+            failures.append(f"{non_2xx} non-2xx answers to valid requests")
+        if rss_end > rss_warm * (1 + MEMORY_GROWTH_LIMIT):
+            failures.append(f"memory grew {rss_end / rss_warm - 1:.0%} (limit 10%)")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+        if code != 0:
+            failures.append(f"the server exited with {code} on SIGTERM")
+    for failure in failures:
+        print(f"load: FAILED: {failure}")
+    print("load: " + ("FAILED" if failures else "passed: zero errors, zero non-2xx, no leak"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
