@@ -15,8 +15,14 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+from yarl import URL
+
+from .activity import MAX_EVENTS_PER_SECOND
+from .api_client import ApiClientError
 from .app import create_app
 from .config import (
     DEFAULT_CACHE_TTL_SECONDS,
@@ -27,15 +33,29 @@ from .config import (
     DEFAULT_SEED,
     DEFAULT_WORLD_END_MS,
     Config,
+    ScenarioConfig,
     WorldConfig,
 )
+from .control.routes import keys_listing
+from .control.security import CONTROL_PREFIX, MIN_TOKEN_CHARS, TOKEN_HEADER, startup_problem
 from .logs import setup_logging
 from .models import World
-from .server import serve
-from .world import generate_world
+from .scenario import ScenarioError, write_scenario
+from .scenario_world import build_world
+from .server import RunningServer, serve
+from .snapshot import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_REQUESTS,
+    Progress,
+    SnapshotError,
+    SnapshotOptions,
+    take_snapshot,
+)
+from .workers import WorkersError, serve_workers
 
 MAX_ENTRIES = 20_000_000
 MAX_PROJECTS = 100
+MAX_WORKERS = 64
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
@@ -81,6 +101,45 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _clock(text: str) -> int | None:
+    """`real`, or `frozen:<instant>` (Unix ms or ISO 8601): None means real time."""
+    if text == "real":
+        return None
+    kind, _, instant = text.partition(":")
+    if kind != "frozen" or not instant:
+        raise argparse.ArgumentTypeError(f"expected real or frozen:<unix-ms>, got {text!r}")
+    return _instant(instant)
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected events per second, got {text!r}") from None
+    if not 0 <= value <= MAX_EVENTS_PER_SECOND:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_EVENTS_PER_SECOND:g}, got {text}")
+    return value
+
+
+def _token(text: str) -> str:
+    if len(text) < MIN_TOKEN_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"use at least {MIN_TOKEN_CHARS} characters, for example the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe())'"
+        )
+    return text
+
+
+def _switch(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
+    """Add an on/off `flag`, also on when MOCKSERVER_<FLAG> is 1, true, yes or on."""
+    env = "MOCKSERVER_" + flag.removeprefix("--").replace("-", "_").upper()
+    raw = os.environ.get(env, "").strip().lower()
+    if raw not in ("", "0", "false", "no", "off", "1", "true", "yes", "on"):
+        raise UsageError(f"{env}: expected 1, true, yes, on or 0, false, no, off, got {raw!r}")
+    default = raw in ("1", "true", "yes", "on")
+    parser.add_argument(flag, action="store_true", default=default, help=f"{help} (env {env})")
+
+
 def _option(
     parser: argparse.ArgumentParser, flag: str, parse: Callable[[str], Any], default: Any, help: str
 ) -> None:
@@ -110,12 +169,21 @@ def _world_options(parser: argparse.ArgumentParser) -> None:
         DEFAULT_PROJECTS,
         f"number of projects (default {DEFAULT_PROJECTS})",
     )
+    # None tells "not given" apart, which decides whether a scenario gets generated entries.
     _option(
         parser,
         "--entries",
         _bounded_int(0, MAX_ENTRIES),
-        DEFAULT_ENTRIES,
-        f"audit-log entries of the first project (default {DEFAULT_ENTRIES})",
+        None,
+        f"audit-log entries of the first project (default {DEFAULT_ENTRIES}; "
+        "with --scenario: generated entries added to the file's, default none)",
+    )
+    _option(
+        parser,
+        "--scenario",
+        Path,
+        None,
+        "a YAML or JSON scenario file to serve instead of a generated world",
     )
     _option(
         parser,
@@ -149,6 +217,36 @@ def _serve_parser() -> argparse.ArgumentParser:
         "seconds the project counts are cached (default 60)",
     )
     _option(parser, "--log-level", str.lower, "info", "debug, info, warning or error")
+    _option(
+        parser,
+        "--clock",
+        _clock,
+        None,
+        "real (the default), or frozen:<unix-ms or ISO 8601> to start with a frozen clock",
+    )
+    _option(
+        parser,
+        "--activity",
+        _rate,
+        0.0,
+        "new audit-log events per second of the clock (default 0: none)",
+    )
+    _option(
+        parser,
+        "--control-token",
+        _token,
+        None,
+        f"secret the control API ({CONTROL_PREFIX}) requires in {TOKEN_HEADER}; "
+        "needed to keep it on when --host is not a loopback address",
+    )
+    _switch(parser, "--no-control", f"turn the control API ({CONTROL_PREFIX}) off")
+    _option(
+        parser,
+        "--workers",
+        _bounded_int(1, MAX_WORKERS),
+        1,
+        "processes serving the same world on one port (default 1)",
+    )
     return parser
 
 
@@ -161,17 +259,16 @@ def _keys_parser() -> argparse.ArgumentParser:
 
 
 def _world_config(args: argparse.Namespace) -> WorldConfig:
+    scenario = None
+    if args.scenario is not None:
+        scenario = ScenarioConfig(path=args.scenario, generated_entries=args.entries or 0)
     return WorldConfig(
-        seed=args.seed, projects=args.projects, entries=args.entries, world_end_ms=args.world_end
+        seed=args.seed,
+        projects=args.projects,
+        entries=DEFAULT_ENTRIES if args.entries is None else args.entries,
+        world_end_ms=args.world_end,
+        scenario=scenario,
     )
-
-
-def keys_listing(world: World) -> list[dict[str, str]]:
-    return [
-        {"project": project.id, "slug": project.slug, "role": key.role.value, "key": key.key}
-        for project in world.projects
-        for key in project.keys
-    ]
 
 
 def banner(url: str, world: World) -> str:
@@ -187,17 +284,51 @@ def banner(url: str, world: World) -> str:
     return "\n".join(lines)
 
 
+def control_line(url: str, config: Config) -> str:
+    if not config.control:
+        if config.workers > 1:
+            return "Control API: off (each of the --workers processes has its own world)"
+        return "Control API: off (--no-control)"
+    guard = f"needs {TOKEN_HEADER}" if config.control_token else "loopback only"
+    return f"Control API: {url}{CONTROL_PREFIX} ({guard})"
+
+
 async def _serve_until_signalled(config: Config) -> None:
     app = create_app(config)
     world = app_world(app)
     async with serve(app, config.host, config.port) as server:
         print(banner(server.url, world), flush=True)
+        print(control_line(server.url, config), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
         logging.getLogger("mockserver").info("stopping: finishing requests in flight")
+
+
+def _serve_workers(config: Config) -> int:
+    """Generate the world once, then serve it from `config.workers` processes."""
+    app = create_app(config)
+    world = app_world(app)
+
+    def announce(port: int) -> None:
+        url = RunningServer(app, config.host, port).url
+        print(banner(url, world), flush=True)
+        print(control_line(url, config), flush=True)
+        print(f"Serving from {config.workers} worker processes", flush=True)
+
+    try:
+        return serve_workers(
+            partial(create_app, config, world=world),
+            config.host,
+            config.port,
+            config.workers,
+            announce,
+        )
+    except WorkersError as error:
+        print(f"mockserver: {error}", file=sys.stderr)
+        return 1
 
 
 def app_world(app: Any) -> World:
@@ -217,9 +348,23 @@ def run_serve(argv: Sequence[str]) -> int:
         port=args.port,
         cache_ttl_seconds=args.cache_ttl,
         log_level=args.log_level,
+        clock_frozen_at_ms=args.clock,
+        activity_per_second=args.activity,
+        # Each worker process would have its own world, clock and journal, and a control
+        # request would reach one of them at random: the control API needs one process.
+        control=not args.no_control and args.workers == 1,
+        control_token=args.control_token,
+        workers=args.workers,
     )
+    if config.workers > 1 and config.control_token is not None:
+        raise UsageError("--control-token: the control API is off with --workers above 1")
+    problem = startup_problem(config)
+    if problem is not None:
+        raise UsageError(problem)
     setup_logging(config.log_level)
     try:
+        if config.workers > 1:
+            return _serve_workers(config)
         asyncio.run(_serve_until_signalled(config))
     except OSError as error:
         reason = os.strerror(error.errno).lower() if error.errno else str(error)
@@ -232,11 +377,88 @@ def run_serve(argv: Sequence[str]) -> int:
 
 def run_keys(argv: Sequence[str]) -> int:
     args = _keys_parser().parse_args(argv)
-    print(json.dumps(keys_listing(generate_world(_world_config(args))), indent=2))
+    print(json.dumps(keys_listing(build_world(_world_config(args))), indent=2))
     return 0
 
 
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"keys": run_keys}
+def _http_url(text: str) -> str:
+    try:
+        url = URL(text)
+    except ValueError:
+        url = URL()
+    if url.scheme not in ("http", "https") or not url.host:
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
+    return text
+
+
+def _snapshot_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver snapshot",
+        description="Read a running implementation's project and audit log into a scenario.",
+    )
+    _option(
+        parser, "--base-url", _http_url, None, "the implementation, e.g. https://api.example.com"
+    )
+    _option(parser, "--admin-key", str, None, "an admin key of the project to read")
+    _option(parser, "--member-key", str, None, "a member key of the same project (optional)")
+    _option(parser, "--since", _instant, None, "read only entries after this Unix ms or ISO 8601")
+    _option(
+        parser, "--max-entries", _bounded_int(1, MAX_ENTRIES), None, "stop after this many entries"
+    )
+    _option(
+        parser,
+        "--max-requests",
+        _bounded_int(1, 10_000_000),
+        DEFAULT_MAX_REQUESTS,
+        f"stop after this many requests (default {DEFAULT_MAX_REQUESTS})",
+    )
+    _option(
+        parser,
+        "--concurrency",
+        _bounded_int(1, 32),
+        DEFAULT_CONCURRENCY,
+        f"requests in flight at once (default {DEFAULT_CONCURRENCY})",
+    )
+    _option(parser, "--out", Path, None, "the scenario file to write (.json, .yaml or .yml)")
+    parser.add_argument(
+        "--include-keys", action="store_true", help="write the keys into the file (secrets!)"
+    )
+    return parser
+
+
+def run_snapshot(argv: Sequence[str]) -> int:
+    args = _snapshot_parser().parse_args(argv)
+    for name in ("base_url", "admin_key", "out"):
+        if getattr(args, name) is None:
+            flag = name.replace("_", "-")
+            raise UsageError(f"--{flag} is required (or MOCKSERVER_{name.upper()})")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out: no directory {str(args.out.parent)!r} to write into")
+    setup_logging("info")
+    options = SnapshotOptions(
+        base_url=args.base_url,
+        admin_key=args.admin_key,
+        member_key=args.member_key,
+        since=args.since,
+        max_entries=args.max_entries,
+        max_requests=args.max_requests,
+        include_keys=args.include_keys,
+        concurrency=args.concurrency,
+    )
+    progress = Progress(sys.stderr)
+    try:
+        snapshot = asyncio.run(take_snapshot(options, on_progress=progress))
+        write_scenario(snapshot.document, args.out)
+    except (ApiClientError, SnapshotError, OSError) as error:
+        print(f"mockserver snapshot: {error}", file=sys.stderr)
+        return 1
+    finally:
+        progress.finish()
+    print(f"{snapshot.report()}\nWrote {args.out}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"keys": run_keys, "snapshot": run_snapshot}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,6 +470,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(argv)
     except UsageError as error:
         print(f"mockserver: {error}", file=sys.stderr)
+        return 2
+    except ScenarioError as error:
+        print(f"mockserver: invalid scenario {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -41,9 +41,17 @@ class RunningServer:
 
 @asynccontextmanager
 async def serve(
-    app: web.Application, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = True
+    app: web.Application,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    access_log: bool = True,
+    reuse_port: bool = False,
 ) -> AsyncIterator[RunningServer]:
-    """Serve `app` on host:port (port 0 picks a free one) until the block exits."""
+    """Serve `app` on host:port (port 0 picks a free one) until the block exits.
+
+    `reuse_port` lets several processes listen on the same port (SO_REUSEPORT).
+    """
     quiet_malformed_requests()
     runner = web.AppRunner(
         app,
@@ -56,7 +64,7 @@ async def serve(
     )
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, reuse_address=True)
+        site = web.TCPSite(runner, host, port, reuse_address=True, reuse_port=reuse_port)
         await site.start()
         bound_port = port
         for address in runner.addresses:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from .activity import Activity
 from .clock import Clock
 from .config import Config
-from .models import ApiKey, Project
+from .control.coverage import Coverage
+from .control.faults import FaultTable
+from .control.journal import Journal, RecordedRequest
+from .control.spec import ControlValidators
+from .events import EventWriter
+from .models import ApiKey, Project, World
 from .state import ServerState
 from .validation import QueryValidator
 
@@ -16,7 +23,16 @@ config_key = web.AppKey("config", Config)
 clock_key = web.AppKey("clock", Clock)
 state_key = web.AppKey("state", ServerState)
 validators_key = web.AppKey("validators", dict[str, QueryValidator])
+# What a reset of the control API installs: a fresh copy of the world the server started with.
+world_factory_key: web.AppKey[Callable[[], World]] = web.AppKey("world_factory")
+events_key = web.AppKey("events", EventWriter)
+activity_key = web.AppKey("activity", Activity)
+journal_key = web.AppKey("journal", Journal)
+faults_key = web.AppKey("faults", FaultTable)
+coverage_key = web.AppKey("coverage", Coverage)
+control_validators_key = web.AppKey("control_validators", ControlValidators)
 
 api_key_key = web.RequestKey("api_key", ApiKey)
 project_key = web.RequestKey("project", Project)
 params_key = web.RequestKey("params", dict[str, Any])
+journal_record_key = web.RequestKey("journal_record", RecordedRequest)

@@ -3,25 +3,45 @@
 One seed decides everything: a `Faker` and a `random.Random` are created per world
 and seeded from it, so the same seed gives the same world on any machine and any
 day (timestamps come from the configured world end, never the wall clock).
+
+Audit logs are drawn in bulk, a column at a time (see `sampling`), and stored in
+columns (see `columns`): a log of a million entries is generated in about a second
+and holds a few bytes per entry until its entries are asked for.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from array import array
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import compress
 from random import Random
-from typing import Any
 
 from faker import Faker
 
+from .columns import NO_ENTITY, Columns, GeneratedLog, entity_id
 from .config import DEFAULT_ENTRIES, WorldConfig
-from .ids import api_key, ulid
-from .models import SYSTEM_USER, ApiKey, AuditEntry, Member, Project, Role, World
+from .ids import api_key
+from .metadata import ENTITY_FIELDS, INTEGRATIONS, Vocabulary
+from .models import SYSTEM_USER, ApiKey, Member, Project, Role, World
+from .sampling import apportion, draw, draw_words, select, uniform_table, weighted_table
 from .store import AuditLog
+from .timeline import Timeline
+
+__all__ = [
+    "ACTION_WEIGHTS",
+    "DOCUMENTED_ACTIONS",
+    "ENTITY_FIELDS",
+    "ENTITY_TYPES",
+    "INTEGRATIONS",
+    "LOG_SPAN_MS",
+    "entries_for",
+    "generate_world",
+    "slugify",
+]
 
 DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
 LOG_SPAN_MS = 90 * DAY_MS
 PLANS = ("free", "pro", "team", "enterprise")
 DOCUMENTED_ACTIONS = (
@@ -57,6 +77,8 @@ ADMIN_ACTIONS = frozenset(
         "entity_type.created",
     }
 )
+# Share of entity changes made by an integration, hence by `system`.
+INTEGRATION_SHARE = 0.1
 ENTITY_TYPES = (
     "customer",
     "invoice",
@@ -71,12 +93,18 @@ ENTITY_TYPES = (
     "employee",
     "subscription",
 )
-ENTITY_FIELDS = ("name", "status", "owner", "dueDate", "amount", "tags", "description", "priority")
-INTEGRATIONS = ("salesforce", "hubspot", "zendesk", "github", "slack", "stripe", "jira")
-# Share of entries recorded in the same millisecond as the previous one (bulk work).
-SAME_TIMESTAMP_SHARE = 0.04
 # Relative activity by hour of day (UTC), so the log has a working-day rhythm.
 HOURLY_ACTIVITY = (1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 7, 9, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1)
+# Each day's activity is scaled by a whole factor from this range, in tenths.
+DAY_ACTIVITY_TENTHS = (7, 13)
+
+# Action codes, as stored in a generated log's action column.
+ACTIONS = ("entity_type.created", *ACTION_WEIGHTS)
+CODE = {action: code for code, action in enumerate(ACTIONS)}
+ACTION_TABLE = weighted_table({CODE[action]: w for action, w in ACTION_WEIGHTS.items()})
+ENTITY_ACTIONS = bytes(
+    1 if cell < len(ACTIONS) and ACTIONS[cell].startswith("entity.") else 0 for cell in range(256)
+)
 
 
 def entries_for(config: WorldConfig, project_index: int) -> int:
@@ -103,6 +131,34 @@ def slugify(name: str) -> str:
     return slug or "project"
 
 
+def lifecycle(actions: bytearray, draws: array[int]) -> tuple[array[int], list[int], int]:
+    """The entity of each entity.* entry, so that entities change only while they live.
+
+    An entity.created makes a new entity; an update or deletion picks a live one
+    (`draws[position]` picks which), and becomes an entity.created when none lives.
+    Returns the entity of each entry (NO_ENTITY for other actions), the entities still
+    live, and how many were created. Entities are numbered in order of creation.
+    """
+    created, deleted = CODE["entity.created"], CODE["entity.deleted"]
+    entities = array("i", [NO_ENTITY]) * len(actions)
+    live: list[int] = []
+    made = 0
+    for position in compress(range(len(actions)), actions.translate(ENTITY_ACTIONS)):
+        if actions[position] == created or not live:
+            actions[position] = created
+            entities[position] = made
+            live.append(made)
+            made += 1
+            continue
+        slot = draws[position] % len(live)
+        entities[position] = live[slot]
+        if actions[position] == deleted:
+            last = live.pop()
+            if slot < len(live):
+                live[slot] = last
+    return entities, live, made
+
+
 @dataclass
 class _ProjectGenerator:
     config: WorldConfig
@@ -124,19 +180,13 @@ class _ProjectGenerator:
         domain = f"{slug.split('-')[0]}.example.com"
         self.entity_types = rng.sample(ENTITY_TYPES, rng.randint(3, 9))
         self.members = self._members(domain)
-        self.admins = [m for m in self.members if m.role in ("owner", "admin")]
         # A few members do most of the work, as in real projects (Zipf-like).
-        self.activity = list(accumulate(1 / (rank + 1) for rank in range(len(self.members))))
-        self.live: list[str] = []
-        self.entity_type_of: dict[str, str] = {}
-        self.titles = [fake.catch_phrase() for _ in range(60)]
-        self.labels = [f"{fake.word()}-{fake.word()}" for _ in range(20)]
-        self.invitees = [fake.email() for _ in range(40)]
+        self.activity = [1 / (rank + 1) for rank in range(len(self.members))]
         keys = [
             ApiKey(api_key(self.config.seed, self.index, role.value), role, project_id)
             for role in (Role.ADMIN, Role.MEMBER)
         ]
-        entries = self._entries(entries_for(self.config, self.index))
+        log, live = self._log(entries_for(self.config, self.index))
         return Project(
             id=project_id,
             name=name,
@@ -145,8 +195,8 @@ class _ProjectGenerator:
             entity_types=list(self.entity_types),
             members=self.members,
             keys=keys,
-            log=AuditLog(entries),
-            live_entities=set(self.live),
+            log=AuditLog(base=log),
+            live_entities=live,
         )
 
     def _members(self, domain: str) -> list[Member]:
@@ -160,184 +210,61 @@ class _ProjectGenerator:
             )
         return members
 
-    def _timeline(self, count: int) -> list[tuple[int, str]]:
-        """`count` (timestamp, id) pairs in chronological order, inside the log's span."""
-        end = self.config.world_end_ms
-        start = end - LOG_SPAN_MS
-        stamps: list[int] = []
-        peak = max(HOURLY_ACTIVITY)
-        while len(stamps) < count:
-            if stamps and self.rng.random() < SAME_TIMESTAMP_SHARE:
-                stamps.append(stamps[-1])
-                continue
-            stamp = start + int(self.rng.random() * LOG_SPAN_MS)
-            if self.rng.random() * peak < HOURLY_ACTIVITY[(stamp // 3_600_000) % 24]:
-                stamps.append(stamp)
-        # Sort the timestamps first, then draw the ids: duplicates stay adjacent.
-        stamps.sort()
-        pairs = [(stamp, ulid(stamp, self.rng.getrandbits(80))) for stamp in stamps]
-        pairs.sort()
-        return pairs
-
-    def _actions(self, count: int) -> list[str]:
-        """The action of each entry: entity types first, then each documented action once."""
-        opening = ["entity_type.created"] * len(self.entity_types) + list(DOCUMENTED_ACTIONS)
+    def _log(self, count: int) -> tuple[GeneratedLog, set[str]]:
+        """`count` entries: entity types first, then each documented action once, then any."""
+        rng, fake = self.rng, self.fake
+        opening = [CODE["entity_type.created"]] * len(self.entity_types)
+        opening += [CODE[action] for action in DOCUMENTED_ACTIONS]
         opening = opening[:count]
-        names, weights = zip(*ACTION_WEIGHTS.items(), strict=True)
-        rest = self.rng.choices(names, weights, k=count - len(opening))
-        return opening + rest
-
-    def _entries(self, count: int) -> list[AuditEntry]:
-        types_to_create = list(self.entity_types)
-        entries = []
-        for (timestamp, entry_id), action in zip(
-            self._timeline(count), self._actions(count), strict=True
-        ):
-            if action == "entity_type.created":
-                entity_type = types_to_create.pop(0)
-                user, entity, metadata = (
-                    self._admin(),
-                    None,
-                    {"name": entity_type, "fieldCount": self.rng.randint(3, 24)},
-                )
-            else:
-                action = self._feasible(action)
-                user, entity, metadata = _BUILDERS[action](self)
-            entries.append(AuditEntry(entry_id, action, user, entity, metadata, timestamp))
-        return entries
-
-    def _feasible(self, action: str) -> str:
-        # An entity can only be updated or deleted once one exists.
-        if action in ("entity.updated", "entity.deleted") and not self.live:
-            return "entity.created"
-        return action
-
-    def _member(self) -> str:
-        return self.rng.choices(self.members, cum_weights=self.activity)[0].id
-
-    def _admin(self) -> str:
-        return self.rng.choice(self.admins).id
-
-    def _source_user(self) -> tuple[str, str]:
-        """Who changed an entity: mostly a member in the web app, sometimes an integration."""
-        if self.rng.random() < 0.1:
-            return SYSTEM_USER, "integration"
-        return self._member(), self.rng.choice(("web", "web", "web", "api"))
-
-    def _entity_created(self) -> Built:
-        entity_id = f"ent_{self.rng.getrandbits(64):016x}"
-        entity_type = self.rng.choice(self.entity_types)
-        self.live.append(entity_id)
-        self.entity_type_of[entity_id] = entity_type
-        user, source = self._source_user()
-        return (
-            user,
-            entity_id,
-            {"entityType": entity_type, "title": self.rng.choice(self.titles), "source": source},
+        actions = bytearray(opening) + draw(rng, ACTION_TABLE, count - len(opening))
+        entities, live, made = lifecycle(actions, draw_words(rng, count, "I"))
+        users = select(bytes(actions), self._user_tables(), rng.randbytes(count))
+        entity_bits = draw_words(rng, made, "Q")
+        columns = Columns(
+            timeline=self._timeline(count),
+            actions=bytes(actions),
+            action_names=ACTIONS,
+            users=users,
+            # User code 0 is `system`, code 1 + i the i-th member.
+            user_names=(SYSTEM_USER, *(member.id for member in self.members)),
+            entities=entities,
+            entity_bits=entity_bits,
+            entity_types=draw(rng, uniform_table(len(self.entity_types)), made),
+            entity_type_names=tuple(self.entity_types),
+            words=Vocabulary(
+                titles=tuple(fake.catch_phrase() for _ in range(60)),
+                labels=tuple(f"{fake.word()}-{fake.word()}" for _ in range(20)),
+                invitees=tuple(fake.email() for _ in range(40)),
+                member_ids=tuple(member.id for member in self.members),
+                member_activity=weighted_table(dict(enumerate(self.activity))),
+            ),
         )
+        return GeneratedLog(columns), {entity_id(entity_bits[entity]) for entity in live}
 
-    def _entity_updated(self) -> Built:
-        entity_id = self.rng.choice(self.live)
-        fields = sorted(self.rng.sample(ENTITY_FIELDS, self.rng.randint(1, 3)))
-        user, source = self._source_user()
-        return (
-            user,
-            entity_id,
-            {
-                "entityType": self.entity_type_of[entity_id],
-                "changedFields": fields,
-                "source": source,
-            },
-        )
+    def _user_tables(self) -> dict[int, bytes]:
+        """Who performs each action: a table of user codes (0 is `system`) per action code."""
+        busiest = {1 + rank: weight for rank, weight in enumerate(self.activity)}
+        admins = {
+            1 + rank: 1.0
+            for rank, member in enumerate(self.members)
+            if member.role in ("owner", "admin")
+        }
+        by_integration = sum(busiest.values()) * INTEGRATION_SHARE / (1 - INTEGRATION_SHARE)
+        tables = {CODE[action]: weighted_table({0: 1.0}) for action in SYSTEM_ACTIONS}
+        tables |= {CODE[action]: weighted_table(admins) for action in ADMIN_ACTIONS}
+        tables[CODE["entity.deleted"]] = weighted_table(busiest)
+        for action in ("entity.created", "entity.updated"):
+            tables[CODE[action]] = weighted_table({0: by_integration, **busiest})
+        return tables
 
-    def _entity_deleted(self) -> Built:
-        slot = self.rng.randrange(len(self.live))
-        self.live[slot], self.live[-1] = self.live[-1], self.live[slot]
-        entity_id = self.live.pop()
-        return (
-            self._member(),
-            entity_id,
-            {
-                "entityType": self.entity_type_of[entity_id],
-                "reason": self.rng.choice(("manual", "duplicate", "retention")),
-            },
-        )
-
-    def _integration_synced(self) -> Built:
-        status = self.rng.choices(("success", "partial", "failed"), (90, 7, 3))[0]
-        return (
-            SYSTEM_USER,
-            None,
-            {
-                "integration": self.rng.choice(INTEGRATIONS),
-                "direction": self.rng.choice(("inbound", "outbound")),
-                "recordsSynced": 0 if status == "failed" else self.rng.randint(1, 2_000),
-                "durationMs": self.rng.randint(120, 90_000),
-                "status": status,
-            },
-        )
-
-    def _export_completed(self) -> Built:
-        return (
-            SYSTEM_USER,
-            None,
-            {
-                "format": self.rng.choice(("csv", "json", "xlsx")),
-                "rows": self.rng.randint(10, 50_000),
-                "requestedBy": self._member(),
-            },
-        )
-
-    def _invitee(self) -> str:
-        return self.rng.choice(self.invitees)
-
-    def _member_invited(self) -> Built:
-        return (
-            self._admin(),
-            None,
-            {"email": self._invitee(), "role": self.rng.choice(("member", "member", "admin"))},
-        )
-
-    def _member_removed(self) -> Built:
-        return (
-            self._admin(),
-            None,
-            {
-                "email": self._invitee(),
-                "reason": self.rng.choice(("left_company", "offboarded", "duplicate")),
-            },
-        )
-
-    def _api_key_created(self) -> Built:
-        return (
-            self._admin(),
-            None,
-            {
-                "keyPrefix": f"alk_{self.rng.getrandbits(16):04x}",
-                "role": self.rng.choice(("admin", "member")),
-                "label": self.rng.choice(self.labels),
-            },
-        )
-
-    def _api_key_revoked(self) -> Built:
-        return self._admin(), None, {"keyPrefix": f"alk_{self.rng.getrandbits(16):04x}"}
-
-    def _project_updated(self) -> Built:
-        fields = sorted(self.rng.sample(("name", "timezone", "retentionDays", "defaultRole"), 1))
-        return self._admin(), None, {"changedFields": fields}
-
-
-Built = tuple[str, str | None, dict[str, Any]]
-
-_BUILDERS: dict[str, Callable[[_ProjectGenerator], Built]] = {
-    "entity.created": _ProjectGenerator._entity_created,
-    "entity.updated": _ProjectGenerator._entity_updated,
-    "entity.deleted": _ProjectGenerator._entity_deleted,
-    "integration.synced": _ProjectGenerator._integration_synced,
-    "export.completed": _ProjectGenerator._export_completed,
-    "member.invited": _ProjectGenerator._member_invited,
-    "member.removed": _ProjectGenerator._member_removed,
-    "api_key.created": _ProjectGenerator._api_key_created,
-    "api_key.revoked": _ProjectGenerator._api_key_revoked,
-    "project.updated": _ProjectGenerator._project_updated,
-}
+    def _timeline(self, count: int) -> Timeline:
+        """`count` entries over the log's span, busier in working hours and on some days."""
+        start = self.config.world_end_ms - LOG_SPAN_MS
+        low, high = DAY_ACTIVITY_TENTHS
+        days = [self.rng.randint(low, high) for _ in range(LOG_SPAN_MS // DAY_MS)]
+        weights = [
+            HOURLY_ACTIVITY[(start // HOUR_MS + slot) % 24] * days[slot * HOUR_MS // DAY_MS]
+            for slot in range(LOG_SPAN_MS // HOUR_MS)
+        ]
+        counts = apportion(count, weights, self.rng)
+        return Timeline(start, HOUR_MS, counts, draw_words(self.rng, len(counts), "Q"))

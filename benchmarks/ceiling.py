@@ -1,0 +1,38 @@
+"""The ceiling: a bare aiohttp handler that returns a precomputed body, nothing else.
+
+    python benchmarks/ceiling.py --port 8090 --body page.json
+
+No routing beyond one path, no middlewares, no logging: what any aiohttp server on
+this machine can do at most. The benchmark serves the mock's own page with it, so
+the two answer with the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from aiohttp import web
+
+
+def ceiling_app(body: bytes, path: str) -> web.Application:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get(path, handler)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--body", type=Path, required=True, help="file holding the body to return")
+    parser.add_argument("--path", default="/api/v1/audit-log")
+    args = parser.parse_args()
+    app = ceiling_app(args.body.read_bytes(), args.path)
+    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The HTTP client of the semantic checks: every request and its answer, kept as a value.
+
+Each exchange remembers how its `Authorization` header was built (which key, or which
+deliberately wrong credential), so a failure can be reported as a `curl` command that
+names the key by its environment variable instead of showing it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from .settings import Role, Settings
+
+AUDIT_LOG = "/api/v1/audit-log"
+PROJECT = "/api/v1/project"
+
+Params = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """The `Authorization` header to send (`None`: none), and how a reproduction writes it."""
+
+    value: str | None
+    shown: str | None
+
+    @classmethod
+    def none(cls) -> Auth:
+        return cls(None, None)
+
+    @classmethod
+    def literal(cls, value: str) -> Auth:
+        """A header that holds no real key, so it can be shown as it is."""
+        return cls(value, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A request as sent; `raw_query`, when set, is the query string verbatim (for probes
+    that no encoder would produce, such as invalid percent-escapes)."""
+
+    method: str
+    path: str
+    params: Params
+    auth: Auth
+    raw_query: str | None = None
+
+    @property
+    def target(self) -> str:
+        """Path and query string, encoded exactly as sent."""
+        query = self.raw_query
+        if query is None and self.params:
+            query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in self.params)
+        return f"{self.path}?{query}" if query is not None else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
+
+    @property
+    def media_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body as JSON; raises ValueError when it is not."""
+        return json.loads(self.body)
+
+    def excerpt(self, limit: int = 300) -> str:
+        text = self.body.decode("utf-8", "replace")
+        return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    base_url: str
+    request: Request
+    response: Response
+
+    @property
+    def url(self) -> str:
+        return self.base_url + self.request.target
+
+
+class Unreachable(Exception):
+    """The server gave no HTTP answer at all (refused, reset, timed out)."""
+
+
+@dataclass
+class Client:
+    """Sends requests to the implementation; one connection pool per run."""
+
+    settings: Settings
+    _session: requests.Session = field(default_factory=requests.Session, repr=False)
+
+    def bearer(self, role: Role) -> Auth:
+        key = self.settings.key(role)
+        if key is None:
+            raise LookupError(f"no key given for {role.name}")
+        return Auth(f"Bearer {key}", f"Bearer ${role.value}")
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        params: Sequence[tuple[str, str]] = (),
+        *,
+        auth: Auth | Role = Role.ADMIN,
+        raw_query: str | None = None,
+    ) -> Exchange:
+        resolved = self.bearer(auth) if isinstance(auth, Role) else auth
+        request = Request(method, path, tuple(params), resolved, raw_query)
+        headers = {"Accept": "application/json"}
+        if resolved.value is not None:
+            headers["Authorization"] = resolved.value
+        url = self.settings.base_url + request.target
+        try:
+            raw = self._session.request(
+                method, url, headers=headers, timeout=self.settings.timeout, allow_redirects=False
+            )
+        except requests.RequestException as error:
+            raise Unreachable(f"{method} {url}: {_reason(error)}") from None
+        response = Response(raw.status_code, dict(raw.headers), raw.content)
+        return Exchange(self.settings.base_url, request, response)
+
+    def get(
+        self, path: str, params: Sequence[tuple[str, str]] = (), *, auth: Auth | Role = Role.ADMIN
+    ) -> Exchange:
+        return self.send("GET", path, params, auth=auth)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def _reason(error: requests.RequestException) -> str:
+    """The innermost cause, which names the actual problem (e.g. connection refused)."""
+    cause: BaseException = error
+    while cause.__context__ is not None or cause.__cause__ is not None:
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    text = str(cause) or type(cause).__name__
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text

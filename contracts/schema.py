@@ -1,0 +1,207 @@
+"""Everything schemathesis checks from openapi.yaml, run by schemathesis's own engine.
+
+The spec is read from the `mockserver` package's data, never from the working directory,
+so the suite checks against the spec it was released with. The engine is the one behind
+`schemathesis run`: examples, coverage and fuzzing phases, with the admin key supplied
+through the spec's own security scheme. Each schemathesis check is reported as one line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+import schemathesis
+import yaml
+from schemathesis.engine import events, from_schema
+from schemathesis.engine.recorder import ScenarioRecorder
+
+from . import curl
+from .outcome import CheckResult, Finding, Status
+from .settings import Settings
+
+PREFIX = "schema."
+SECURITY_SCHEME = "apiKey"
+# Distinct failures reported per check: the first few show the pattern, the rest repeat it.
+MAX_FINDINGS = 3
+# Schema excerpts in schemathesis's messages can run long; the reproduction says the rest.
+MAX_MESSAGE = 500
+
+# The schemathesis checks that apply to this API, with what each means.
+CHECK_SUMMARIES: dict[str, str] = {
+    "not_a_server_error": "No generated request gets a 5xx.",
+    "status_code_conformance": "Every status is one the spec documents for the operation.",
+    "content_type_conformance": "Every Content-Type is one the spec documents.",
+    "response_headers_conformance": "Documented headers are present and match their schemas.",
+    "response_schema_conformance": "Every body matches its schema in the spec.",
+    "negative_data_rejection": "Requests that break the spec's parameter schemas are rejected.",
+    "positive_data_acceptance": "Requests that follow the spec's parameter schemas are accepted.",
+    "missing_required_header": "A request without its Authorization header gets 401.",
+    "unsupported_method": "Methods the spec does not list get 405 with an Allow header.",
+    "ignored_auth": "Requests without or with invalid credentials are refused.",
+}
+# Checks left out, and why: they need writes and links between operations (the API has
+# neither), or OPTIONS, which the contract leaves to CORS handling. `max_response_time`
+# stays off as by default: the contract sets no time limit.
+DISABLED = (
+    "use_after_free",
+    "ensure_resource_availability",
+    "object_level_authorization",
+    "allow_header_conformance",
+)
+# Only these methods are promised a 405; OPTIONS and TRACE are outside the contract.
+REFUSED_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
+
+
+def load_spec() -> dict[str, Any]:
+    text = (files("mockserver") / "openapi.yaml").read_text(encoding="utf-8")
+    spec: dict[str, Any] = yaml.safe_load(text)
+    return spec
+
+
+def configuration(settings: Settings, selected: Iterable[str]) -> schemathesis.Config:
+    wanted = set(selected)
+    checks: dict[str, Any] = {name: {"enabled": name in wanted} for name in CHECK_SUMMARIES}
+    checks.update({name: {"enabled": False} for name in DISABLED})
+    return schemathesis.Config.from_dict(
+        {
+            "seed": settings.seed,
+            "base-url": settings.base_url,
+            "request-timeout": settings.timeout,
+            "auth": {"openapi": {SECURITY_SCHEME: {"bearer": settings.admin_key}}},
+            "generation": {"max-examples": settings.max_examples, "database": "none"},
+            "checks": checks,
+            "phases": {
+                "coverage": {"unexpected-methods": REFUSED_METHODS},
+                "stateful": {"enabled": False},
+            },
+            # Nothing is written to disk: no crash cache, no reports of its own.
+            "cache": {"enabled": False},
+        }
+    )
+
+
+@dataclass
+class Tally:
+    """What one schemathesis check saw over the run."""
+
+    passed: int = 0
+    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+
+
+def run(settings: Settings, selected: Iterable[str]) -> list[CheckResult]:
+    """Run the selected schemathesis checks; one result per check, in `CHECK_SUMMARIES` order."""
+    names = [name for name in CHECK_SUMMARIES if name in set(selected)]
+    if not names:
+        return []
+    started = time.monotonic()
+    schema = schemathesis.openapi.from_dict(load_spec(), config=configuration(settings, names))
+    tallies = {name: Tally() for name in names}
+    problems: list[str] = []
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            record(event.recorder, tallies, settings)
+        elif isinstance(event, events.NonFatalError):
+            problems.append(f"{event.label}: {event.info.message}")
+        elif isinstance(event, events.FatalError):
+            problems.append(f"schemathesis stopped: {event.exception}")
+    seconds = (time.monotonic() - started) / len(names)
+    return [result(name, tallies[name], problems, seconds) for name in names]
+
+
+def record(recorder: ScenarioRecorder, tallies: Mapping[str, Tally], settings: Settings) -> None:
+    for case_id, nodes in recorder.checks.items():
+        for node in nodes:
+            tally = tallies.get(node.name)
+            if tally is None:
+                continue
+            info = node.failure_info
+            if info is None:
+                tally.passed += 1
+                continue
+            key = (info.failure.title, info.failure.message)
+            if key not in tally.findings and len(tally.findings) < MAX_FINDINGS:
+                tally.findings[key] = finding(
+                    recorder,
+                    info.failure.case_id or case_id,
+                    node.name,
+                    info.failure,
+                    info.code_sample,
+                    settings,
+                )
+
+
+def finding(
+    recorder: ScenarioRecorder,
+    case_id: str,
+    check: str,
+    failure: Any,
+    code_sample: str,
+    settings: Settings,
+) -> Finding:
+    """One failure, reproduced from the request schemathesis recorded (keys as variables)."""
+    keys = settings.keys()
+    interaction = recorder.interactions.get(case_id)
+    shown: str | None = None
+    if interaction is None:
+        command = curl.redact(code_sample, keys)
+    else:
+        request = interaction.request
+        headers = {name: values[0] for name, values in request.headers.items() if values}
+        authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+        command = curl.render(
+            request.method,
+            request.uri,
+            authorization=curl.redact(authorization, keys) if authorization else None,
+            headers=headers,
+            body=request.body,
+        )
+        response = interaction.response
+        if response is not None:
+            body = response.content.decode("utf-8", "replace")
+            shown = f"{response.status_code} {body[:300]}"
+    message = " ".join(failure.message.split())
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "…"
+    return Finding(
+        expected=CHECK_SUMMARIES[check],
+        got=f"{failure.title}: {message}" if message else failure.title,
+        curl=command,
+        response=shown,
+    )
+
+
+def result(name: str, tally: Tally, problems: list[str], seconds: float) -> CheckResult:
+    summary = CHECK_SUMMARIES[name]
+    if tally.findings:
+        return CheckResult(
+            PREFIX + name,
+            summary,
+            Status.FAILED,
+            next(iter(tally.findings))[0],
+            tuple(tally.findings.values()),
+            seconds,
+        )
+    if problems:
+        return CheckResult(
+            PREFIX + name,
+            summary,
+            Status.FAILED,
+            problems[0],
+            tuple(Finding("schemathesis to complete its run", p) for p in problems),
+            seconds,
+        )
+    if not tally.passed:
+        return CheckResult(
+            PREFIX + name, summary, Status.SKIPPED, "no generated request exercised it", (), seconds
+        )
+    return CheckResult(
+        PREFIX + name, summary, Status.PASSED, f"{tally.passed} responses", (), seconds
+    )
+
+
+def check_names() -> list[str]:
+    return [PREFIX + name for name in CHECK_SUMMARIES]

@@ -1,0 +1,1 @@
+"""Tests of the example client, written with the `mock_api` fixture of the pytest plugin."""

@@ -1,0 +1,87 @@
+"""The control API's hooks into every API request: the journal (with coverage) and faults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from ..clock import Clock
+from ..errors import error_response
+from ..typedefs import journal_record_key
+from .coverage import Coverage
+from .faults import FaultTable
+from .journal import Journal, RecordedRequest
+from .security import is_control_path
+
+# nginx's code for "closed the connection without a response": what the access log
+# shows for a dropped request, which no client ever receives.
+DROPPED_STATUS = 444
+
+
+def _error_code(response: web.StreamResponse | None) -> str | None:
+    """The `error.code` of an error response (every error goes through one envelope)."""
+    if not isinstance(response, web.Response) or response.status < 400:
+        return None
+    if not isinstance(response.body, bytes):
+        return None
+    try:
+        code = json.loads(response.body)["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return code if isinstance(code, str) else None
+
+
+def journal_middleware(journal: Journal, coverage: Coverage, clock: Clock) -> Middleware:
+    """Records every API request as it arrives, then its outcome, and counts its coverage."""
+
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if is_control_path(request.path):
+            return await handler(request)
+        recorded = RecordedRequest.of(request, time=clock.now_ms())
+        journal.record(recorded)
+        request[journal_record_key] = recorded
+        response: web.StreamResponse | None = None
+        try:
+            response = await handler(request)
+            return response
+        finally:
+            dropped = response is None or (recorded.faulted and response.status == DROPPED_STATUS)
+            if response is not None and not dropped:
+                recorded.status = response.status
+            coverage.record(
+                request.match_info.route.name,
+                set(request.query),
+                recorded.status,
+                _error_code(response) if recorded.status is not None else None,
+            )
+
+    return record
+
+
+def fault_middleware(faults: FaultTable) -> Middleware:
+    """Delays, fails or drops the requests an active fault matches, before any other check."""
+
+    @web.middleware
+    async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if is_control_path(request.path):
+            return await handler(request)
+        fault = faults.take(request.method, request.path)
+        if fault is None:
+            return await handler(request)
+        request[journal_record_key].faulted = True
+        if fault.delay_ms:
+            await asyncio.sleep(fault.delay_ms / 1000)
+        if fault.drop:
+            if request.transport is not None:
+                request.transport.close()
+            # aiohttp finds the transport closed when it writes this, and moves on.
+            return web.Response(status=DROPPED_STATUS)
+        if fault.status is not None:
+            return error_response(fault.error())
+        return await handler(request)
+
+    return inject

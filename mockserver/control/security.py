@@ -1,0 +1,74 @@
+"""Who may use the control API: anyone on the loopback, or whoever has the control token.
+
+The control API rewrites the world and reads the journal, so it must never be open to
+a network by accident: without a token the server refuses to start on a non-loopback
+interface, and every control request must also have reached a loopback address.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from ..config import Config
+from ..errors import ApiError
+
+CONTROL_PREFIX = "/__mock/"
+TOKEN_HEADER = "X-Mock-Control-Token"
+MIN_TOKEN_CHARS = 16
+
+
+def is_control_path(path: str) -> bool:
+    return path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names only the loopback interface (`""` or `0.0.0.0` name all)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def startup_problem(config: Config) -> str | None:
+    """Why a server with `config` must not start, or None when it may."""
+    if config.control and config.control_token is None and not is_loopback(config.host):
+        return (
+            f"the control API needs --control-token on {config.host or 'all interfaces'}, "
+            "which is not a loopback address; or turn it off with --no-control"
+        )
+    return None
+
+
+def _forbidden(message: str) -> ApiError:
+    return ApiError(403, "forbidden", message)
+
+
+def _reached_loopback(request: web.Request) -> bool:
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    if isinstance(sockname, tuple):
+        return is_loopback(str(sockname[0]))
+    return True  # a Unix socket is local by nature
+
+
+def control_guard(token: str | None) -> Middleware:
+    """A middleware for the control app: the token when there is one, the loopback otherwise."""
+    expected = token.encode("utf-8") if token is not None else None
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if expected is None:
+            if not _reached_loopback(request):
+                raise _forbidden("The control API answers on the loopback interface only.")
+        else:
+            presented = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
+            if not hmac.compare_digest(expected, presented):
+                raise _forbidden(f"The control API needs the {TOKEN_HEADER} header.")
+        return await handler(request)
+
+    return guard

@@ -1,0 +1,46 @@
+"""The control API's own OpenAPI document, and the validators it gives its requests.
+
+It is package data beside this module, never part of the API's `openapi.yaml`.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from ..spec import Spec, schema_validator
+from ..validation import QueryValidator
+
+SPEC_RESOURCE = "openapi.yaml"
+
+
+def control_spec_text() -> str:
+    return (files("mockserver.control") / SPEC_RESOURCE).read_text(encoding="utf-8")
+
+
+def load_control_spec() -> Spec:
+    # Every app parses it (the pytest plugin makes one per test): libyaml's parser,
+    # when PyYAML has it, is several times faster than the pure-Python one.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec: Spec = yaml.load(control_spec_text(), Loader=loader)
+    return spec
+
+
+class ControlValidators:
+    """Validators of the request bodies and query parameters the control spec declares,
+    by operationId."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.bodies: dict[str, Draft202012Validator] = {}
+        self.queries: dict[str, QueryValidator] = {}
+        for item in spec["paths"].values():
+            for operation in item.values():
+                operation_id = operation["operationId"]
+                body = operation.get("requestBody")
+                if body is not None:
+                    schema = body["content"]["application/json"]["schema"]
+                    self.bodies[operation_id] = schema_validator(spec, schema)
+                if operation.get("parameters"):
+                    self.queries[operation_id] = QueryValidator(operation)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+from harness import VARIANT_WORLD
+from variants import Keys
+
+from mockserver.models import World
+from mockserver.world import generate_world
+
+
+@pytest.fixture(scope="session")
+def contract_world() -> World:
+    """One world for every test of the suite: the tests only read it."""
+    return generate_world(VARIANT_WORLD)
+
+
+@pytest.fixture(scope="session")
+def contract_keys(contract_world: World) -> Keys:
+    return Keys.of(contract_world)

@@ -1,0 +1,51 @@
+"""Serving the mock, as it is or with a variant's middleware, and running the suite on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from aiohttp.typedefs import Middleware
+from variants import Keys
+
+from contracts import Report, Settings, run_suite
+from mockserver import Config, ThreadedServer, WorldConfig, create_app
+from mockserver.models import World
+
+# Small enough to generate in a fraction of a second, large enough that the first project
+# has more entries than one page shows, and the third fewer (a complete listing).
+VARIANT_WORLD = WorldConfig(seed=11, entries=2_000, projects=3)
+SEED = 20250101
+# Enough examples that every broken variant is found with this seed, few enough that all
+# variants run in well under a minute.
+MAX_EXAMPLES = 25
+
+
+@contextmanager
+def serving(
+    world: World, middlewares: Sequence[Middleware] = (), config: Config | None = None
+) -> Iterator[str]:
+    """The mock for `world`, with `middlewares` outside its own, at a local URL."""
+    app = create_app(config or Config(world=VARIANT_WORLD), world=world)
+    for middleware in reversed(middlewares):
+        app.middlewares.insert(0, middleware)
+    with ThreadedServer(app) as server:
+        yield server.url
+
+
+def settings_for(url: str, keys: Keys, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "base_url": url,
+        "admin_key": keys.admin[0],
+        "member_key": keys.member[0],
+        "other_admin_key": keys.admin[1],
+        "seed": SEED,
+        "max_examples": MAX_EXAMPLES,
+    }
+    values.update(changes)
+    return Settings(**values)
+
+
+def run(url: str, keys: Keys, **changes: Any) -> Report:
+    return run_suite(settings_for(url, keys, **changes))

@@ -1,0 +1,112 @@
+"""The suite against the mock in its default configuration: every check passes, in time."""
+
+from __future__ import annotations
+
+from harness import serving
+from variants import BROKEN, Keys
+
+from contracts import Settings, Status, check_names, run_suite
+from contracts.report import render
+from mockserver import Config, WorldConfig
+from mockserver.models import World
+from mockserver.world import generate_world
+
+# The issue's budget for a default run against a local server on a two-core machine.
+DEFAULT_RUN_BUDGET_SECONDS = 60
+
+
+def test_every_check_passes_against_the_default_mock() -> None:
+    config = Config()
+    world = generate_world(config.world)
+    keys = Keys.of(world)
+    with serving(world, config=config) as url:
+        settings = Settings(
+            base_url=url,
+            admin_key=keys.admin[0],
+            member_key=keys.member[0],
+            other_admin_key=keys.admin[1],
+            seed=1,
+        )
+        report = run_suite(settings)
+    not_passed = [
+        (r.name, r.status, r.reason) for r in report.results if r.status is not Status.PASSED
+    ]
+    assert not not_passed, render(report)
+    assert [r.name for r in report.results] == check_names()
+    assert report.seconds < DEFAULT_RUN_BUDGET_SECONDS
+
+
+def test_another_data_set_passes_too(contract_world: World, contract_keys: Keys) -> None:
+    """Nothing about the default world is assumed: another seed, size and end date pass."""
+    config = Config()
+    with serving(contract_world, config=config) as url:
+        report = run_suite(
+            Settings(
+                base_url=url,
+                admin_key=contract_keys.admin[2],
+                member_key=contract_keys.member[2],
+                other_admin_key=contract_keys.admin[0],
+                seed=5,
+                max_examples=20,
+            )
+        )
+    assert report.passed, render(report)
+
+
+def test_without_a_second_key_isolation_is_skipped_with_a_reason(
+    contract_world: World, contract_keys: Keys
+) -> None:
+    with serving(contract_world) as url:
+        report = run_suite(
+            Settings(
+                base_url=url,
+                admin_key=contract_keys.admin[0],
+                member_key=contract_keys.member[0],
+                seed=1,
+                select=("isolation",),
+            )
+        )
+    (result,) = report.results
+    assert result.status is Status.SKIPPED
+    assert "--other-admin-key" in result.reason
+
+
+def test_a_seed_repeats_a_run_exactly(contract_world: World, contract_keys: Keys) -> None:
+    variant = next(v for v in BROKEN if v.name == "since-inclusive")
+    findings = []
+    with serving(contract_world, [variant.build(contract_world, contract_keys)]) as url:
+        for _ in range(2):
+            report = run_suite(
+                Settings(
+                    base_url=url,
+                    admin_key=contract_keys.admin[0],
+                    member_key=contract_keys.member[0],
+                    seed=77,
+                    max_examples=20,
+                    select=("audit.since",),
+                )
+            )
+            findings.append([(r.name, r.findings) for r in report.results])
+    assert findings[0] == findings[1]
+    assert any(found for _, found in findings[0])
+
+
+def test_a_log_that_grows_during_the_run_passes() -> None:
+    """A live log (a staging server) is checked too: newer entries are set aside."""
+    config = Config(world=WorldConfig(seed=3, entries=1_500), activity_per_second=20.0)
+    world = generate_world(config.world)
+    keys = Keys.of(world)
+    with serving(world, config=config) as url:
+        report = run_suite(
+            Settings(
+                base_url=url,
+                admin_key=keys.admin[0],
+                member_key=keys.member[0],
+                other_admin_key=keys.admin[1],
+                seed=9,
+                max_examples=20,
+                select=("audit", "entries", "params", "isolation"),
+            )
+        )
+    assert report.passed, render(report)
+    assert any("changed during the run" in note for note in report.notes)

@@ -1,0 +1,78 @@
+"""The suite's power: every deliberately broken variant of the API is caught by the check named
+for the rule it breaks, and variants the contract allows pass every check."""
+
+from __future__ import annotations
+
+import pytest
+from harness import run, serving
+from variants import ALLOWED, BROKEN, Keys, Variant
+
+from contracts import Status
+from mockserver.models import World
+
+SEMANTIC_GROUPS = ("auth", "errors", "http", "params", "entries", "audit", "project", "isolation")
+
+
+def test_broken_variants_cover_every_area() -> None:
+    areas = {variant.area for variant in BROKEN}
+    assert len(BROKEN) >= 20
+    assert areas >= {
+        "ordering",
+        "filters",
+        "pagination",
+        "limits",
+        "auth",
+        "errors",
+        "schema",
+        "isolation",
+    }
+
+
+@pytest.mark.parametrize("variant", BROKEN, ids=lambda v: v.name)
+def test_broken_variant_is_caught(
+    variant: Variant, contract_world: World, contract_keys: Keys
+) -> None:
+    with serving(contract_world, [variant.build(contract_world, contract_keys)]) as url:
+        report = run(url, contract_keys, select=tuple(variant.caught_by))
+    failed = {result.name for result in report.failed}
+    assert failed & variant.caught_by, [(r.name, r.status, r.reason) for r in report.results]
+    for result in report.failed:
+        assert result.findings, result.name
+        assert "the check itself failed" not in result.reason, result.reason
+
+
+# The variants that break the most at once: every semantic check must still conclude
+# (pass, fail or skip) instead of failing in itself.
+DESTRUCTIVE = (
+    "oldest-first",
+    "flat-error-envelope",
+    "timestamps-in-seconds",
+    "duplicate-ids",
+    "content-type-text",
+    "total-after-limit",
+)
+
+
+@pytest.mark.parametrize("name", DESTRUCTIVE)
+def test_every_check_concludes_on_a_broken_variant(
+    name: str, contract_world: World, contract_keys: Keys
+) -> None:
+    variant = next(v for v in BROKEN if v.name == name)
+    with serving(contract_world, [variant.build(contract_world, contract_keys)]) as url:
+        report = run(url, contract_keys, select=SEMANTIC_GROUPS, max_examples=5)
+    assert report.failed
+    crashed = [r.reason for r in report.results if "the check itself failed" in r.reason]
+    assert not crashed
+
+
+@pytest.mark.parametrize("variant", ALLOWED, ids=lambda v: v.name)
+def test_allowed_variant_passes(
+    variant: Variant, contract_world: World, contract_keys: Keys
+) -> None:
+    with serving(contract_world, [variant.build(contract_world, contract_keys)]) as url:
+        report = run(url, contract_keys, max_examples=10)
+    problems = [f"{r.name}: {r.reason}" for r in report.failed]
+    assert not problems
+    assert all(r.status is Status.PASSED for r in report.results), [
+        (r.name, r.reason) for r in report.results if r.status is not Status.PASSED
+    ]
