@@ -18,6 +18,7 @@ from aiohttp import web
 
 from .access_log import AccessLogger
 from .logs import quiet_malformed_requests
+from .protocol import EnvelopeAppRunner
 
 # How long a stopping server lets in-flight requests finish.
 SHUTDOWN_TIMEOUT_SECONDS = 5.0
@@ -53,7 +54,7 @@ async def serve(
     `reuse_port` lets several processes listen on the same port (SO_REUSEPORT).
     """
     quiet_malformed_requests()
-    runner = web.AppRunner(
+    runner = EnvelopeAppRunner(
         app,
         access_log_class=AccessLogger,
         access_log=logging.getLogger("mockserver.access") if access_log else None,
