@@ -89,10 +89,6 @@ class Exchange:
     request: Request
     response: Response
 
-    @property
-    def url(self) -> str:
-        return self.base_url + self.request.target
-
 
 class Unreachable(Exception):
     """The server gave no HTTP answer at all (refused, reset, timed out)."""
@@ -147,7 +143,7 @@ class Client:
 def _reason(error: requests.RequestException) -> str:
     """The innermost cause, which names the actual problem (e.g. connection refused)."""
     cause: BaseException = error
-    while cause.__context__ is not None or cause.__cause__ is not None:
-        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    while (inner := cause.__cause__ or cause.__context__) is not None:
+        cause = inner
     text = str(cause) or type(cause).__name__
     return text.split("] ", 1)[-1] if text.startswith("[Errno") else text

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .client import Client
 from .expect import fetch
-from .model import MAX_LIMIT, Entry, Page, Query, Window
+from .model import MAX_LIMIT, Entry, Page, Query, newest_timestamp
+from .window import Window
 
 # Per-value windows cost one request each; this many of each kind reach far past the
 # newest page on any realistic data set while keeping discovery to a second or so.
@@ -76,7 +77,8 @@ def discover(client: Client) -> Dataset:
         windows.append(_window(client, Query(user_id=user)))
     # One snapshot: entries that arrived while the windows were read are set aside, and
     # with them the newest millisecond, in which more entries may still be arriving.
-    horizon = newest.entries[0]["timestamp"] - 1 if newest.entries else None
+    latest = newest_timestamp(newest.entries)
+    horizon = None if latest is None else latest - 1
     return Dataset(tuple(window.as_of(horizon) for window in windows), newest.page)
 
 

@@ -13,9 +13,10 @@ from .client import PROJECT, Client, Unreachable
 from .context import Check, Context
 from .discovery import Dataset, discover
 from .expect import fetch
-from .model import MAX_LIMIT, Query, Window
+from .model import MAX_LIMIT, Query
 from .outcome import CheckResult, Finding, Skip, Status, Violation
 from .settings import Settings
+from .window import Window
 
 
 class UnknownCheck(ValueError):

@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from ..context import Check, Context
 from ..expect import fetch, settled
-from ..model import DEFAULT_LIMIT, Page, Query, disagreement, order_mistake, tie_mistake
+from ..model import (
+    DEFAULT_LIMIT,
+    Page,
+    Query,
+    disagreement,
+    newest_timestamp,
+    order_mistake,
+    tie_mistake,
+)
 from ..outcome import Skip, Violation
 from ..properties import for_all
 from ..strategies import Values, limits, queries
@@ -116,9 +124,8 @@ def check_total_before_limit(ctx: Context) -> None:
             )
         # Asked second, `other` may also count entries that arrived in between: then its
         # newest entry is newer than the first answer's.
-        arrived = bool(other.entries) and (
-            not one.entries or other.entries[0]["timestamp"] > one.entries[0]["timestamp"]
-        )
+        before, after = newest_timestamp(one.entries), newest_timestamp(other.entries)
+        arrived = after is not None and (before is None or after > before)
         if other.count() == one.count() or (arrived and other.count() > one.count()):
             return None
         return Violation(

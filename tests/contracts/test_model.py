@@ -8,8 +8,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from contracts.client import Auth, Exchange, Request, Response
-from contracts.model import MAX_LIMIT, Page, Query, Window, order_mistake, tie_mistake
+from contracts.model import MAX_LIMIT, Page, Query, disagreement, order_mistake, tie_mistake
 from contracts.strategies import near_misses
+from contracts.window import Window
 
 Entry = dict[str, Any]
 NO_EXCHANGE = Exchange(
@@ -159,3 +160,25 @@ def test_a_window_as_of_its_own_newest_entry_is_unchanged(data: list[Entry], que
     same = window.as_of(window.entries[0]["timestamp"])
     assert same.entries == window.entries
     assert same.page.total == window.page.total
+
+
+@given(entries, st.integers(0, 5), st.integers(1, MAX_LIMIT))
+def test_answers_asked_twice_agree_even_when_entries_arrive_in_between(
+    old: list[Entry], arriving: int, limit: int
+) -> None:
+    assume(old)
+    newest = max(e["timestamp"] for e in old)
+    new = [
+        {"id": f"n{i}", "action": "a.x", "userId": "u1", "timestamp": newest + 1 + i}
+        for i in range(arriving)
+    ]
+    query = Query(limit=limit)
+    assert disagreement(answer(old, query), answer(old + new, query)) is None
+
+
+@given(entries, st.integers(1, 20))
+def test_an_answer_that_skips_entries_disagrees(data: list[Entry], offset: int) -> None:
+    first = answer(data, Query(limit=50))
+    assume(len(first.entries) > offset)
+    skipped = Page(first.entries[offset:], first.total, None, NO_EXCHANGE)
+    assert disagreement(first, skipped) is not None
