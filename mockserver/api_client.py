@@ -15,11 +15,12 @@ import aiohttp
 from jsonschema import Draft202012Validator
 
 from .models import redact_key
-from .scenario import format_path, shown
+from .problems import first_problem
 from .spec import load_spec, schema_validator
 
 AUDIT_LOG_PATH = "/api/v1/audit-log"
 PROJECT_PATH = "/api/v1/project"
+_SHOWN_CHARS = 60
 
 logger = logging.getLogger("mockserver.client")
 
@@ -123,20 +124,20 @@ class ApiClient:
         try:
             return json.loads(body)
         except ValueError:
-            raise ApiClientError(f"GET {url}: expected JSON, got {shown(_text(body))}") from None
+            raise ApiClientError(f"GET {url}: expected JSON, got {_start(body)}") from None
 
 
 def _check(validator: Draft202012Validator, body: Any, path: str) -> None:
-    error = next(iter(validator.iter_errors(body)), None)
-    if error is not None:
-        where = format_path(error.absolute_path) or "the body"
-        raise ApiClientError(
-            f"GET {path}: the answer does not follow the API: {where}: {error.message[:200]}"
-        )
+    problem = first_problem(validator, body, "body")
+    if problem is not None:
+        raise ApiClientError(f"GET {path}: the answer does not follow the API: {problem}")
 
 
-def _text(body: bytes) -> str:
-    return body.decode("utf-8", errors="replace")
+def _start(body: bytes) -> str:
+    """The start of a body that is not what was expected, quoted."""
+    text = body.decode("utf-8", errors="replace")
+    cut = text[:_SHOWN_CHARS] + ("…" if len(text) > _SHOWN_CHARS else "")
+    return json.dumps(cut, ensure_ascii=False)
 
 
 def _reason(body: bytes) -> str:
@@ -144,7 +145,7 @@ def _reason(body: bytes) -> str:
     try:
         message = json.loads(body)["error"]["message"]
     except (ValueError, KeyError, TypeError):
-        return shown(_text(body))
+        return _start(body)
     return str(message)
 
 

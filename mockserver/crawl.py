@@ -54,6 +54,7 @@ class CrawlResult:
 
     entries: list[Entry]  # newest first, as the API orders them
     total: int  # entries in the log (within `since`), by its unfiltered `total`
+    page_size: int  # the most entries one query shows
     requests: int
     beyond_reach: int  # older than the newest page of their action+user: no client sees them
     undiscovered: int  # in actions or users no page showed
@@ -106,12 +107,11 @@ class _Crawl:
     async def _query(self, filters: list[Filter]) -> None:
         gate = asyncio.Semaphore(self.limits.concurrency)
 
-        async def one(query: Filter) -> FetchedPage:
+        async def one(query: Filter) -> None:
             async with gate:
                 page = await self.fetch(query)
                 self.requests += 1
                 self._record(query, page)
-                return page
 
         await asyncio.gather(*(one(query) for query in filters))
         logger.debug("%d queries; %d entries captured", len(filters), len(self.entries))
@@ -168,6 +168,7 @@ class _Crawl:
         return CrawlResult(
             entries=entries,
             total=total,
+            page_size=self.limits.page_size,
             requests=self.requests,
             beyond_reach=sum(max(0, count - self.limits.page_size) for count in in_pairs),
             undiscovered=max(0, total - sum(in_pairs)),

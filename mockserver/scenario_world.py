@@ -203,24 +203,16 @@ def _keys(raw: list[dict[str, Any]] | None, project_id: str) -> list[ApiKey]:
 
 def _shared_duplicates(projects: list[Project]) -> Iterator[Problem]:
     """Project ids and keys, which must be unique across the whole file."""
-    first_project: dict[str, str] = {}
-    first_key: dict[str, str] = {}
+    yield from _duplicate_ids(["projects"], [project.id for project in projects], "project")
+    first: dict[str, str] = {}
     for index, project in enumerate(projects):
-        path = format_path(["projects", index, "id"])
-        if project.id in first_project:
-            yield Problem(
-                path,
-                f"expected an id no other project has, got {shown(project.id)} "
-                f"(also {first_project[project.id]})",
-            )
-        first_project.setdefault(project.id, path)
         for position, key in enumerate(project.keys):
             path = format_path(["projects", index, "keys", position, "key"])
-            if key.key in first_key:
+            if key.key in first:
                 yield Problem(
-                    path, f"expected a key no other key has, got the same as {first_key[key.key]}"
+                    path, f"expected a key no other key has, got the same as {first[key.key]}"
                 )
-            first_key.setdefault(key.key, path)
+            first.setdefault(key.key, path)
 
 
 def _duplicate_ids(where: list[int | str], ids: list[str], kind: str) -> Iterator[Problem]:

@@ -68,10 +68,9 @@ class Snapshot:
         if result.stopped_by is not None:
             lines.append(f"    stopped by --{result.stopped_by}")
         elif not result.complete:
-            page = _page_size()
             lines.append(
-                f"    {result.beyond_reach:,} are older than the newest {page} of their action "
-                "and user: no client of this API can read them"
+                f"    {result.beyond_reach:,} are older than the newest {result.page_size} of "
+                "their action and user: no client of this API can read them"
             )
             lines.append(f"    {result.undiscovered:,} have an action or user no answer showed")
         if self.grew_by:

@@ -26,13 +26,16 @@ PROJECT = {
 }
 
 
-def scripted(answers: list[web.Response]) -> web.Application:
+Answer = Callable[[], web.Response]
+
+
+def scripted(answers: list[Answer]) -> web.Application:
     """An app that answers /api/v1/project with `answers`, one per request, then 200s."""
-    script: Iterator[web.Response] = iter(answers)
+    script: Iterator[Answer] = iter(answers)
 
     async def handler(request: web.Request) -> web.Response:
         assert request.headers["Authorization"] == f"Bearer {KEY}"
-        return next(script, web.json_response({"data": PROJECT}))
+        return next(script, lambda: web.json_response({"data": PROJECT}))()
 
     app = web.Application()
     app.router.add_get("/api/v1/project", handler)
@@ -45,7 +48,7 @@ async def call(url: str, policy: RetryPolicy | None = None) -> tuple[Any, list[f
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
         client = ApiClient(session, url, retry=policy, sleep=sleep)
         try:
             return await client.project(KEY), slept, client.requests
@@ -53,9 +56,9 @@ async def call(url: str, policy: RetryPolicy | None = None) -> tuple[Any, list[f
             return error, slept, client.requests
 
 
-def error(status: int, **headers: str) -> web.Response:
+def error(status: int, **headers: str) -> Answer:
     body = {"error": {"code": "x", "message": f"status {status}"}}
-    return web.json_response(body, status=status, headers=headers)
+    return lambda: web.json_response(body, status=status, headers=headers)
 
 
 async def test_429_and_5xx_are_retried_with_backoff(aiohttp_server: ServerFactory) -> None:
@@ -90,12 +93,18 @@ async def test_a_refused_connection_is_retried_then_reported() -> None:
         (error(401), "401: the key alk_a_01… was not accepted: status 401"),
         (error(403), "403: the key alk_a_01… may not read this (is it an admin key?)"),
         (error(404), "404: nothing there (is the base URL right?)"),
-        (web.Response(text="<html>", content_type="text/html"), 'expected JSON, got "<html>"'),
-        (web.json_response({"data": {"id": 5}}), "the answer does not follow the API: data"),
+        (
+            lambda: web.Response(text="<html>", content_type="text/html"),
+            'expected JSON, got "<html>"',
+        ),
+        (
+            lambda: web.json_response({"data": {"id": 5}}),
+            "the answer does not follow the API: body.data",
+        ),
     ],
 )
 async def test_other_answers_are_refused_at_once_without_the_key(
-    aiohttp_server: ServerFactory, answer: web.Response, expected: str
+    aiohttp_server: ServerFactory, answer: Answer, expected: str
 ) -> None:
     server = await aiohttp_server(scripted([answer]))
     result, slept, requests = await call(str(server.make_url("")))
