@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -24,6 +22,7 @@ from random import Random
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import cores, free_port, memory_mb
 from wrk import WrkResult, run_wrk
 
 MEMORY_GROWTH_LIMIT = 0.10
@@ -44,25 +43,6 @@ FULL = Plan(
 SHORT = Plan(
     connections=256, seconds=5, warm_requests=20_000, total_requests=100_000, entries=10_000
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
-
-def cores() -> tuple[int | None, int | None]:
-    """(server core, load-generator core): different cores when there are two or more."""
-    available = sorted(os.sched_getaffinity(0))
-    return (available[0], available[1]) if len(available) >= 2 else (None, None)
 
 
 def get_json(url: str, key: str) -> object:
@@ -147,14 +127,14 @@ def main() -> int:
         )
         mix = request_mix(url, keys[:2])
         done, warm = drive_until(url, mix, plan, plan.warm_requests, load_cpu, 0)
-        rss_warm = rss_mb(server.pid)
+        rss_warm = memory_mb(server.pid)
         main_run = run_wrk(
             url, mix, connections=plan.connections, seconds=plan.seconds, cpu=load_cpu
         )
         done, rest = drive_until(
             url, mix, plan, plan.total_requests, load_cpu, done + main_run.requests
         )
-        rss_end = rss_mb(server.pid)
+        rss_end = memory_mb(server.pid)
         runs = [*warm, main_run, *rest]
         print(
             f"load: {plan.connections} connections for {plan.seconds:g} s: "

@@ -96,21 +96,16 @@ class EventWriter:
         self.reset()
 
     def reset(self) -> None:
-        """Forget what was learnt about the previous world (a reset installs a new one)."""
+        """Start the id sequence again (a reset installs a new world)."""
         self._ids = IdMinter(Random(f"events/{self._seed}"))
-        # Ids of each project's log, built the first time an event brings its own id.
-        self._known_ids: dict[str, set[str]] = {}
 
     def add(self, project: Project, events: Sequence[Any]) -> list[AuditEntry]:
         """Store `events` (entries in the API's JSON shape) in `project`; all or nothing."""
         entries = [self._complete(event, f"events[{index}]") for index, event in enumerate(events)]
         self._check_unique(project, events, entries)
         store(project, entries)
-        known = self._known_ids.get(project.id)
         for entry in entries:
             apply_effects(project, entry)
-            if known is not None:
-                known.add(entry.id)
         return entries
 
     def _complete(self, event: Any, where: str) -> AuditEntry:
@@ -149,12 +144,9 @@ class EventWriter:
         ]
         if not given:
             return
-        known = self._known_ids.get(project.id)
-        if known is None:
-            known = self._known_ids[project.id] = {entry.id for entry in project.log}
         seen: set[str] = set()
         for index, entry_id in given:
-            if entry_id in known or entry_id in seen:
+            if entry_id in seen or project.log.find(entry_id) is not None:
                 raise InvalidEvent(
                     f"events[{index}].id: {entry_id!r} is already taken in project {project.id}"
                 )

@@ -51,7 +51,7 @@ class Timeline:
         self._seeds = seeds
         # Position just after the last entry of each slot.
         self._ends = array("q", accumulate(counts))
-        self.slot = lru_cache(maxsize=CACHED_SLOTS)(self._draw)
+        self._slot = lru_cache(maxsize=CACHED_SLOTS)(self._draw)
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
@@ -62,7 +62,7 @@ class Timeline:
     def row(self, position: int) -> tuple[int, int, int]:
         """(timestamp, id bits, metadata bits) of the entry at `position`."""
         slot = bisect_right(self._ends, position)
-        drawn = self.slot(slot)
+        drawn = self._slot(slot)
         index = position - self._first(slot)
         return drawn.timestamps[index], drawn.id_bits[index], drawn.metadata_bits[index]
 
@@ -73,7 +73,7 @@ class Timeline:
         slot = (since - self._start) // self._slot_ms
         if slot >= len(self._ends):
             return len(self)
-        return self._first(slot) + bisect_right(self.slot(slot).timestamps, since)
+        return self._first(slot) + bisect_right(self._slot(slot).timestamps, since)
 
     def _draw(self, slot: int) -> Slot:
         count = self._ends[slot] - self._first(slot)

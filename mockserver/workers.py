@@ -5,9 +5,9 @@ world (shared copy-on-write, so the same bytes for the same request), each from 
 own socket bound to the same port with SO_REUSEPORT, and the kernel spreads incoming
 connections across them. The parent only starts the workers, waits, and stops them.
 
-What a request changes (events added through the control API, the cache of the
-counts) changes in the worker that served it alone; drive the mock with one worker
-when tests change it.
+Each worker has its own copy of the world: what changes it (new events, the cache of
+the counts) changes in that worker alone, which is why the command line turns the
+control API off with more than one worker.
 """
 
 from __future__ import annotations
