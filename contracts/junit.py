@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .curl import redact
 from .outcome import CheckResult, Status
-from .report import reproduction
+from .report import finding_lines
 from .runner import Report
 
 # Characters XML 1.0 cannot carry at all, even escaped; an odd response body may hold them.
@@ -19,14 +19,8 @@ NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def details(result: CheckResult) -> str:
     lines = [result.summary]
     for finding in result.findings:
-        command = reproduction(finding)
         lines.append("")
-        if command:
-            lines.append(f"reproduce: {command}")
-        lines.append(f"expected:  {finding.expected}")
-        lines.append(f"got:       {finding.got}")
-        if finding.response:
-            lines.append(f"response:  {finding.response}")
+        lines.extend(finding_lines(finding))
     return "\n".join(lines)
 
 

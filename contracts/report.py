@@ -30,16 +30,21 @@ def check_line(result: CheckResult, width: int) -> str:
     return f"  {LABELS[result.status]}  {result.name.ljust(width)}  {why}".rstrip()
 
 
+def finding_lines(finding: Finding, indent: str = "") -> list[str]:
+    """How to reproduce a finding, what the contract expects and what came back."""
+    command = reproduction(finding)
+    lines = [f"{indent}reproduce: {command}"] if command else []
+    lines.append(f"{indent}expected:  {finding.expected}")
+    lines.append(f"{indent}got:       {finding.got}")
+    if finding.response:
+        lines.append(f"{indent}response:  {' '.join(finding.response.split())}")
+    return lines
+
+
 def failure_block(result: CheckResult) -> list[str]:
     lines = [f"{result.name}: {result.summary}"]
     for finding in result.findings or (Finding(result.summary, result.reason),):
-        command = reproduction(finding)
-        if command:
-            lines.append(f"  reproduce: {command}")
-        lines.append(f"  expected:  {finding.expected}")
-        lines.append(f"  got:       {finding.got}")
-        if finding.response:
-            lines.append(f"  response:  {' '.join(finding.response.split())}")
+        lines.extend(finding_lines(finding, "  "))
     return lines
 
 

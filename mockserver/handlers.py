@@ -20,7 +20,7 @@ async def list_audit_log(request: web.Request) -> web.Response:
         limit=params["limit"],
     )
     page = request[project_key].log.query(query)
-    # Entries are rendered once, when stored; a page is their concatenation.
+    # Each entry is rendered once, the first time a query returns it; a page is a join.
     body = b"".join(
         (
             b'{"data":[',
