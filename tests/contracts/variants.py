@@ -374,14 +374,22 @@ def parameters_before_role(world: World, keys: Keys) -> Middleware:
     return middleware
 
 
-def no_www_authenticate(world: World, keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        response.headers.popall("WWW-Authenticate", None)
-        return response
+def without_header(name: str) -> Callable[[World, Keys], Middleware]:
+    """A variant whose responses lose the header `name`."""
 
-    return middleware
+    def variant(world: World, keys: Keys) -> Middleware:
+        @web.middleware
+        async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+            response = await handler(request)
+            response.headers.popall(name, None)
+            return response
+
+        return middleware
+
+    return variant
+
+
+no_www_authenticate = without_header("WWW-Authenticate")
 
 
 def key_prefix_accepted(world: World, keys: Keys) -> Middleware:
@@ -451,14 +459,7 @@ def not_found_as_text(world: World, keys: Keys) -> Middleware:
     return middleware
 
 
-def no_allow_header(world: World, keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        response.headers.popall("Allow", None)
-        return response
-
-    return middleware
+no_allow_header = without_header("Allow")
 
 
 def refused_method_not_found(world: World, keys: Keys) -> Middleware:
