@@ -51,6 +51,7 @@ from .snapshot import (
     SnapshotOptions,
     take_snapshot,
 )
+from .typedefs import state_key
 from .workers import WorkersError, serve_workers
 
 MAX_ENTRIES = 20_000_000
@@ -295,7 +296,7 @@ def control_line(url: str, config: Config) -> str:
 
 async def _serve_until_signalled(config: Config) -> None:
     app = create_app(config)
-    world = app_world(app)
+    world = app[state_key].world
     async with serve(app, config.host, config.port) as server:
         print(banner(server.url, world), flush=True)
         print(control_line(server.url, config), flush=True)
@@ -310,7 +311,7 @@ async def _serve_until_signalled(config: Config) -> None:
 def _serve_workers(config: Config) -> int:
     """Generate the world once, then serve it from `config.workers` processes."""
     app = create_app(config)
-    world = app_world(app)
+    world = app[state_key].world
 
     def announce(port: int) -> None:
         url = RunningServer(app, config.host, port).url
@@ -329,13 +330,6 @@ def _serve_workers(config: Config) -> int:
     except WorkersError as error:
         print(f"mockserver: {error}", file=sys.stderr)
         return 1
-
-
-def app_world(app: Any) -> World:
-    from .typedefs import state_key
-
-    world: World = app[state_key].world
-    return world
 
 
 def run_serve(argv: Sequence[str]) -> int:
