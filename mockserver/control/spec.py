@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-import yaml
 from jsonschema import Draft202012Validator
 
-from ..spec import Spec, schema_validator
+from ..spec import Spec, load_yaml, schema_validator
 from ..validation import QueryValidator
 
 SPEC_RESOURCE = "openapi.yaml"
@@ -21,11 +20,7 @@ def control_spec_text() -> str:
 
 
 def load_control_spec() -> Spec:
-    # Every app parses it (the pytest plugin makes one per test): libyaml's parser,
-    # when PyYAML has it, is several times faster than the pure-Python one.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec: Spec = yaml.load(control_spec_text(), Loader=loader)
-    return spec
+    return load_yaml(control_spec_text())
 
 
 class ControlValidators:
