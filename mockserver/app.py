@@ -14,20 +14,20 @@ from .control.routes import setup_control
 from .events import EventWriter
 from .middlewares import setup_middlewares
 from .models import World
+from .operations import api_operations
 from .routes import setup_routes
 from .scenario_world import build_world
-from .spec import load_spec, operations
+from .spec import load_spec
 from .state import ServerState
 from .typedefs import (
     activity_key,
     clock_key,
     config_key,
     events_key,
+    operations_key,
     state_key,
-    validators_key,
     world_factory_key,
 )
-from .validation import validators_for
 
 
 def create_app(
@@ -49,7 +49,7 @@ def create_app(
     app[clock_key] = clock
     app[world_factory_key] = world_factory or partial(build_world, config.world)
     app[state_key] = ServerState(world or app[world_factory_key](), clock, config.cache_ttl_seconds)
-    app[validators_key] = validators_for(operations(spec))
+    app[operations_key] = api_operations(spec)
     app[events_key] = events = EventWriter(spec, clock, config.world.seed)
     app[activity_key] = activity = Activity(
         config.activity_per_second, config.world.seed, clock, events

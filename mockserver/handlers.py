@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from .jsonbody import json_response
-from .store import AuditQuery
+from .models import AuditEntry
+from .store import AuditQuery, Page
 from .typedefs import params_key, project_key, state_key
 
 JSON = "application/json"
@@ -14,21 +15,28 @@ JSON = "application/json"
 async def list_audit_log(request: web.Request) -> web.Response:
     params = request[params_key]
     query = AuditQuery(
-        action=params.get("action"),
-        user_id=params.get("userId"),
-        since=params.get("since"),
-        limit=params["limit"],
+        params.get("action"), params.get("userId"), params.get("since"), params["limit"]
     )
-    page = request[project_key].log.query(query)
-    # Each entry is rendered once, the first time a query returns it; a page is a join.
-    body = b"".join(
+    body = page_body(request[project_key].log.query(query))
+    return web.Response(body=body, content_type=JSON, charset="utf-8")
+
+
+def page_body(page: Page[AuditEntry]) -> bytes:
+    """The page's JSON body, rendered the first time it is asked for and then kept with it."""
+    if page.rendered is None:
+        page.rendered = render_page(page)
+    return page.rendered
+
+
+def render_page(page: Page[AuditEntry]) -> bytes:
+    """The page as JSON: each entry was rendered once, the first time a query returned it."""
+    return b"".join(
         (
             b'{"data":[',
-            b",".join(entry.json for entry in page.entries),
+            b",".join([entry.json for entry in page.entries]),
             b'],"total":%d,"hasMore":%s}' % (page.total, b"true" if page.has_more else b"false"),
         )
     )
-    return web.Response(body=body, content_type=JSON, charset="utf-8")
 
 
 async def get_project(request: web.Request) -> web.Response:

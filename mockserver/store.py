@@ -18,9 +18,9 @@ from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 
 class Entry(Protocol):
@@ -39,9 +39,12 @@ class Entry(Protocol):
 E = TypeVar("E", bound=Entry)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AuditQuery:
-    """Validated filters of one audit-log request."""
+class AuditQuery(NamedTuple):
+    """Validated filters of one audit-log request.
+
+    A named tuple rather than a dataclass: one is built and hashed (as a key of the
+    generated log's answers) on every request, and a tuple does both in C.
+    """
 
     action: str | None = None
     user_id: str | None = None
@@ -49,10 +52,13 @@ class AuditQuery:
     limit: int = 50
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Page(Generic[E]):
     entries: list[E]
     total: int
+    # The page as the API's JSON body, kept by whoever renders it first: a page is
+    # never changed, and the generated log hands out the same page for the same query.
+    rendered: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def has_more(self) -> bool:

@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from jsonschema_rs import Draft202012Validator
 from multidict import MultiMapping
+from yarl import URL
 
 from .errors import ApiError, invalid_parameter
 from .spec import Spec, query_parameters
@@ -26,6 +29,9 @@ _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 # length keeps a 10,000-digit number from costing a big-integer conversion.
 _MAX_INTEGER_DIGITS = 20
 _SHOWN_CHARS = 40
+# Valid query strings kept with their values, per operation: clients repeat their
+# queries, and a kept one costs a lookup instead of a parse and a validation.
+CACHED_QUERY_STRINGS = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,19 @@ class QueryValidator:
 
     def __init__(self, operation: Spec) -> None:
         self._rules = [ParameterRule.from_spec(param) for param in query_parameters(operation)]
+        self._by_query_string = lru_cache(maxsize=CACHED_QUERY_STRINGS)(self._validate_raw)
+
+    def validate_query_string(self, raw: str) -> Mapping[str, Any]:
+        """As `validate`, for a raw (still percent-encoded) query string; the answer is shared.
+
+        Only valid query strings are kept: an invalid one raises every time.
+        """
+        return self._by_query_string(raw)
+
+    def _validate_raw(self, raw: str) -> Mapping[str, Any]:
+        # Parsed as aiohttp parses the query of a request: the same values, the same errors.
+        query = URL.build(query_string=raw, encoded=True).query
+        return MappingProxyType(self.validate(query))
 
     @property
     def names(self) -> list[str]:
@@ -93,7 +112,3 @@ class QueryValidator:
             elif "default" in rule.schema:
                 values[rule.name] = rule.schema["default"]
         return values
-
-
-def validators_for(operations: Mapping[str, tuple[str, Spec]]) -> dict[str, QueryValidator]:
-    return {operation_id: QueryValidator(op) for operation_id, (_, op) in operations.items()}

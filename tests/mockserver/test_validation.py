@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qsl, quote
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -97,3 +100,44 @@ def test_a_parameter_given_more_than_once_is_rejected(name: str, times: int) -> 
 )
 def test_unknown_parameters_are_ignored(extra: dict[str, str]) -> None:
     assert validate(*extra.items()) == {"limit": 50}
+
+
+# Query strings as clients send them: known and unknown names, percent-encoded or
+# not, repeated, empty, with stray separators.
+_NAMES = st.sampled_from([*AUDIT_LOG.names, "other", "li%6Dit", "act+ion"])
+_VALUES = st.one_of(
+    st.integers(-(2**64), 2**64).map(str),
+    st.text(max_size=120),
+    st.text(alphabet="%2AFz09+&=;", max_size=12),
+)
+_PAIRS = st.lists(st.tuples(_NAMES, _VALUES), max_size=6)
+
+
+def _encoded(value: str, encode: bool) -> str:
+    return quote(value, safe="") if encode else value.replace("&", "").replace("#", "")
+
+
+@given(_PAIRS, st.booleans())
+def test_a_raw_query_string_gets_the_answer_of_its_decoded_parameters(
+    pairs: list[tuple[str, str]], encode: bool
+) -> None:
+    """The server validates the query string as sent; the answer is that of what it means."""
+    raw = "&".join(f"{name}={_encoded(value, encode)}" for name, value in pairs)
+    decoded = MultiDict(parse_qsl(raw, keep_blank_values=True))
+
+    def outcome(check: Callable[[], Mapping[str, object]]) -> object:
+        try:
+            return dict(check())
+        except ApiError as error:
+            return (error.status, error.message)
+
+    expected = outcome(lambda: AUDIT_LOG.validate(decoded))
+    assert outcome(lambda: AUDIT_LOG.validate_query_string(raw)) == expected
+    assert outcome(lambda: AUDIT_LOG.validate_query_string(raw)) == expected, "asked again"
+
+
+def test_a_kept_answer_is_shared_and_read_only() -> None:
+    first = AUDIT_LOG.validate_query_string("limit=7&action=x")
+    assert AUDIT_LOG.validate_query_string("limit=7&action=x") is first
+    with pytest.raises(TypeError):
+        first["limit"] = 8  # type: ignore[index]

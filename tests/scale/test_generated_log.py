@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.config import WorldConfig
+from mockserver.handlers import page_body, render_page
 from mockserver.ids import ulid, ulid_timestamp
 from mockserver.models import AuditEntry, Project
 from mockserver.store import AuditLog, AuditQuery, ListSegment
@@ -112,6 +113,26 @@ def test_entries_added_to_a_generated_log_are_merged_in_every_answer(
     for _ in range(5):
         query = data.draw(queries([*generated, *events]))
         assert log.query(query) == everything.query(query)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32), entries=st.integers(0, 300), data=st.data())
+def test_a_served_page_is_rendered_from_the_log_as_it_is_now(
+    seed: int, entries: int, data: st.DataObject
+) -> None:
+    """Pages of an unchanged log are rendered once and kept; an added entry shows at once."""
+    log = first_project(seed, entries).log
+    everything = ListSegment(list(log))
+    rng = Random(seed)
+    for number in range(data.draw(st.integers(1, 12))):
+        query = data.draw(queries(list(everything)))
+        served = page_body(log.query(query))
+        assert served == render_page(everything.query(query))
+        assert page_body(log.query(query)) == served, "asked again of an unchanged log"
+        if data.draw(st.booleans()):
+            event = an_event(rng, list(everything), number)
+            log.add(event)
+            everything.add(event)
 
 
 @settings(max_examples=20, deadline=None)
