@@ -1,6 +1,6 @@
 """Scale and speed of the mock: startup, memory and throughput at 10k, 100k and 1M entries.
 
-    python benchmarks/scale.py            # the full run, about 5 minutes
+    python benchmarks/scale.py            # the full run, about 9 minutes
     python benchmarks/scale.py --short    # small worlds, a second per figure (what CI runs)
 
 For each world size it starts the mock as a load-test target, with nothing that logs
@@ -8,9 +8,11 @@ requests (`mockserver --entries N --no-control --log-level warning`: no control-
 journal, no access log), reports how long it took to answer and how much memory it
 holds, then drives every query shape with wrk (32 connections; server and wrk pinned to
 different cores when there are two or more) next to the ceiling: a bare aiohttp handler
-that returns the mock's own 50-entry page. Last, on the largest world, it measures what
-the control API's journal costs (on, as by default, and off) and serves the world from
-one worker, then from one per core.
+that returns the mock's own 50-entry page. It does so in rounds, the ceiling and every
+shape in turn in each, and reports for each the median round: a burst of other work on
+the machine then spoils one round, not the figure. Last, on the largest world, it
+measures what the control API's journal costs (on, as by default, and off) and serves
+the world from one worker, then from one per core.
 
 It prints the table, writes it as JSON and as a PNG chart (matplotlib, from the `bench`
 extra), and says which targets the figures meet. It asserts nothing.
@@ -26,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,10 +60,12 @@ class Plan:
     sizes: tuple[int, ...]
     seconds: int
     connections: int
+    # Each figure is the median of this many runs, the ceiling and the shapes taken in turn.
+    rounds: int
 
 
-FULL = Plan(sizes=(10_000, 100_000, 1_000_000), seconds=5, connections=32)
-SHORT = Plan(sizes=(2_000, 20_000), seconds=1, connections=32)
+FULL = Plan(sizes=(10_000, 100_000, 1_000_000), seconds=3, connections=32, rounds=3)
+SHORT = Plan(sizes=(2_000, 20_000), seconds=1, connections=32, rounds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,11 @@ class Load:
 
     result: WrkResult
     cpu_seconds: float
+
+    @staticmethod
+    def median(loads: list[Load]) -> Load:
+        """The run of median requests/s: its figures (p99, CPU time) all come from one run."""
+        return sorted(loads, key=lambda load: load.result.requests_per_second)[len(loads) // 2]
 
 
 @dataclass(slots=True)
@@ -189,17 +200,17 @@ def drive(server: Started, path: str, key: str, plan: Plan, cpu: int | None) -> 
     return Load(result, cpu_seconds(server.process.pid) - before)
 
 
-def measure_ceiling(body: bytes, plan: Plan, cpus: tuple[int | None, int | None]) -> Figure:
-    server_cpu, load_cpu = cpus
+@contextmanager
+def ceiling_server(body: bytes, cpu: int | None) -> Iterator[Started]:
+    """The bare aiohttp handler, serving `body` at the audit log's path, until the block ends."""
     port = free_port()
     with tempfile.NamedTemporaryFile(suffix=".json") as file:
         file.write(body)
         file.flush()
         script = str(Path(__file__).resolve().parent / "ceiling.py")
         command = [sys.executable, script, "--port", str(port), "--body", file.name]
-        with started(pinned(command, server_cpu), port, LOG, None) as server:
-            load = drive(server, LOG, "", plan, load_cpu)
-    return Figure.of("bare aiohttp ceiling", LOG, load, load.result.requests_per_second)
+        with started(pinned(command, cpu), port, LOG, None) as server:
+            yield server
 
 
 def measure_size(entries: int, plan: Plan, cpus: tuple[int | None, int | None]) -> SizeRun:
@@ -210,20 +221,34 @@ def measure_size(entries: int, plan: Plan, cpus: tuple[int | None, int | None]) 
     with started(command, port, "/api/v1/project", key) as server:
         rss_at_start = memory_mb(server.process.pid)
         shapes = query_shapes(server.url, key)
-        ceiling = measure_ceiling(get(server.url + shapes[0][1], key)[1], plan, cpus)
+        for _, path in shapes:
+            get(server.url + path, key)  # the first query of a filter value builds its index
+        page = get(server.url + shapes[0][1], key)[1]
+        ceiling_loads: list[Load] = []
+        loads: dict[str, list[Load]] = {name: [] for name, _ in shapes}
+        with ceiling_server(page, server_cpu) as ceiling:
+            for round_number in range(1, plan.rounds + 1):
+                ceiling_loads.append(drive(ceiling, LOG, "", plan, load_cpu))
+                for name, path in shapes:
+                    loads[name].append(drive(server, path, key, plan, load_cpu))
+                rates = ", ".join(
+                    f"{name} {found[-1].result.requests_per_second:,.0f}"
+                    for name, found in loads.items()
+                )
+                print(f"  {entries:>11,} round {round_number}: req/s {rates}", flush=True)
+        ceiling_load = Load.median(ceiling_loads)
+        ceiling_rate = ceiling_load.result.requests_per_second
         run = SizeRun(
             entries=entries,
             startup_seconds=round(server.seconds, 2),
             startup_cpu_seconds=round(server.cpu_seconds, 2),
             rss_mb_at_start=round(rss_at_start, 1),
-            ceiling=ceiling,
+            ceiling=Figure.of("bare aiohttp ceiling", LOG, ceiling_load, ceiling_rate),
+            figures=[
+                Figure.of(name, path, Load.median(loads[name]), ceiling_rate)
+                for name, path in shapes
+            ],
         )
-        for name, path in shapes:
-            get(server.url + path, key)  # the first query of a filter value builds its index
-            load = drive(server, path, key, plan, load_cpu)
-            run.figures.append(Figure.of(name, path, load, ceiling.requests_per_second))
-            rate = load.result.requests_per_second
-            print(f"  {entries:>11,} {name:<22} {rate:>9,.0f} req/s", flush=True)
         run.rss_mb_after_load = round(memory_mb(server.process.pid), 1)
         run.peak_rss_mb = round(memory_mb(server.process.pid, "VmHWM"), 1)
     return run
@@ -251,19 +276,28 @@ def measure_control_api(
 
 
 def measure_workers(entries: int, plan: Plan) -> dict[str, Any]:
-    """The no-filter page of the largest world from 1 worker, then one per core, unpinned."""
+    """The no-filter page of the largest world from 1 worker, then one per core, unpinned.
+
+    Both servers stay up while the rounds take them in turn; each figure is the median.
+    """
     key = admin_key(entries)
-    rates = {}
-    for workers in (1, max(2, len(os.sched_getaffinity(0)))):
-        port = free_port()
-        command = mockserver_command(entries, port, *LOAD_TEST_FLAGS, "--workers", str(workers))
-        with started(command, port, "/api/v1/project", key) as server:
-            path = f"{LOG}?limit=50"
-            get(server.url + path, key)
-            result = run_wrk(
-                server.url, [(path, key)], connections=plan.connections, seconds=plan.seconds
-            )
-        rates[str(workers)] = round(result.requests_per_second, 1)
+    path = f"{LOG}?limit=50"
+    counts = (1, max(2, len(os.sched_getaffinity(0))))
+    loads: dict[int, list[float]] = {count: [] for count in counts}
+    with ExitStack() as stack:
+        servers = {}
+        for count in counts:
+            port = free_port()
+            command = mockserver_command(entries, port, *LOAD_TEST_FLAGS, "--workers", str(count))
+            servers[count] = stack.enter_context(started(command, port, "/api/v1/project", key))
+            get(servers[count].url + path, key)
+        for _ in range(plan.rounds):
+            for count, server in servers.items():
+                result = run_wrk(
+                    server.url, [(path, key)], connections=plan.connections, seconds=plan.seconds
+                )
+                loads[count].append(result.requests_per_second)
+    rates = {str(count): round(sorted(found)[len(found) // 2], 1) for count, found in loads.items()}
     return {"entries": entries, "shape": "no filter", "requests_per_second_by_workers": rates}
 
 
@@ -368,7 +402,8 @@ def chart(report: dict[str, Any], runs: list[SizeRun], path: Path) -> bool:
     costs.set_xticks(range(len(shapes)), shapes, rotation=30, ha="right")
     rates.set_title(
         f"mockserver by world size and query shape ({report['machine']['cpus']} CPUs, "
-        f"{report['connections']} connections, {report['seconds']} s per bar)"
+        f"{report['connections']} connections, median of {report['rounds']} runs of "
+        f"{report['seconds']} s per bar)"
     )
     rates.legend(loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=len(runs) + 2)
     fig.tight_layout()
@@ -385,6 +420,8 @@ def machine() -> dict[str, Any]:
         "cpus": len(os.sched_getaffinity(0)),
         "processor": platform.processor() or platform.machine(),
         "python": platform.python_version(),
+        "python_build": " ".join(platform.python_build()),
+        "python_compiler": platform.python_compiler(),
         "aiohttp": aiohttp.__version__,
         "wrk": (version.stdout or version.stderr).split("[")[0].strip(),
     }
@@ -419,6 +456,7 @@ def main() -> int:
         "load_average": {"before": load_before, "after": os.getloadavg()[0]},
         "connections": plan.connections,
         "seconds": plan.seconds,
+        "rounds": plan.rounds,
         "sizes": [asdict(run) for run in runs],
         "control_api": control,
         "workers": workers,

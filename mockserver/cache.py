@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .clock import Clock
 from .models import Project, ProjectCounts
 
 
-@dataclass(frozen=True, slots=True)
-class CachedCounts:
+class CachedCounts(NamedTuple):
     counts: ProjectCounts
+    # The project's JSON body with these counts, rendered once per computation.
+    json: bytes
     age_seconds: int
     max_age_seconds: int
+
+
+class _Computed(NamedTuple):
+    at_ms: int
+    counts: ProjectCounts
+    json: bytes
 
 
 class CountsCache:
@@ -25,21 +32,21 @@ class CountsCache:
     def __init__(self, clock: Clock, ttl_seconds: float) -> None:
         self._clock = clock
         self._ttl_ms = int(ttl_seconds * 1000)
-        self._entries: dict[str, tuple[int, ProjectCounts]] = {}
+        self._entries: dict[str, _Computed] = {}
 
     def get(self, project: Project) -> CachedCounts:
         now = self._clock.now_ms()
-        cached = self._entries.get(project.id)
+        computed = self._entries.get(project.id)
         # A clock set backwards before the computation also expires the copy.
-        if cached is None or not 0 <= now - cached[0] < self._ttl_ms:
-            cached = (now, project.counts())
-            self._entries[project.id] = cached
-        computed_at, counts = cached
-        age_ms = now - computed_at
+        if computed is None or not 0 <= now - computed.at_ms < self._ttl_ms:
+            counts = project.counts()
+            computed = self._entries[project.id] = _Computed(now, counts, project.json(counts))
+        age_ms = now - computed.at_ms
         return CachedCounts(
-            counts=counts,
-            age_seconds=age_ms // 1000,
-            max_age_seconds=max(0, -(-(self._ttl_ms - age_ms) // 1000)),
+            computed.counts,
+            computed.json,
+            age_ms // 1000,
+            max(0, -(-(self._ttl_ms - age_ms) // 1000)),
         )
 
     def clear(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .jsonbody import json_response
 from .models import AuditEntry
 from .store import AuditQuery, Page
 from .typedefs import params_key, project_key, state_key
@@ -42,10 +41,5 @@ def render_page(page: Page[AuditEntry]) -> bytes:
 async def get_project(request: web.Request) -> web.Response:
     project = request[project_key]
     cached = request.app[state_key].counts_cache.get(project)
-    return json_response(
-        {"data": project.to_dict(cached.counts)},
-        headers={
-            "Age": str(cached.age_seconds),
-            "Cache-Control": f"max-age={cached.max_age_seconds}",
-        },
-    )
+    headers = {"Age": str(cached.age_seconds), "Cache-Control": f"max-age={cached.max_age_seconds}"}
+    return web.Response(body=cached.json, content_type=JSON, charset="utf-8", headers=headers)

@@ -8,9 +8,12 @@ from typing import Any
 
 from aiohttp import web
 
+# One encoder for every body: json.dumps with options builds a new one on each call.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
 
 
 def json_response(

@@ -101,6 +101,10 @@ class Project:
             member_count=len(self.members),
         )
 
+    def json(self, counts: ProjectCounts) -> bytes:
+        """The API's answer for this project with these counts."""
+        return dumps({"data": self.to_dict(counts)}).encode()
+
     def to_dict(self, counts: ProjectCounts) -> dict[str, Any]:
         return {
             "id": self.id,
