@@ -217,7 +217,7 @@ HANDLERS: dict[str, Handler] = {
 def setup_control(app: web.Application, config: Config, public_spec: Spec) -> None:
     """Mount the control API at /__mock/ and hook the journal and the faults into `app`.
 
-    Call it before the API's own middlewares are added: the journal must see the
+    Call it before the API's own middleware is added: the journal must see the
     final status of every request, and faults come before authentication.
     """
     spec = load_control_spec()
