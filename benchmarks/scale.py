@@ -1,6 +1,6 @@
 """Scale and speed of the mock: startup, memory and throughput at 10k, 100k and 1M entries.
 
-    python benchmarks/scale.py            # the full run, about 9 minutes
+    python benchmarks/scale.py            # the full run, about 11 minutes
     python benchmarks/scale.py --short    # small worlds, a second per figure (what CI runs)
 
 For each world size it starts the mock as a load-test target, with nothing that logs
