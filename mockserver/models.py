@@ -120,12 +120,10 @@ class Project:
 @dataclass(slots=True)
 class World:
     projects: list[Project]
-    keys_by_value: dict[str, ApiKey] = field(init=False)
     projects_by_id: dict[str, Project] = field(init=False)
 
     def __post_init__(self) -> None:
         self.projects_by_id = {project.id: project for project in self.projects}
-        self.keys_by_value = {key.key: key for project in self.projects for key in project.keys}
 
     def project_of(self, key: ApiKey) -> Project:
         return self.projects_by_id[key.project_id]
