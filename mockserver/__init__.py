@@ -1,9 +1,9 @@
 """A seeded, behaviour-exact mock of the Audit Log & Project API."""
 
-from .app import create_app
-from .config import Config, ScenarioConfig, WorldConfig
-from .control.client import MockApi
-from .server import ThreadedServer, serve
+from mockserver.app import create_app
+from mockserver.config import Config, ScenarioConfig, WorldConfig
+from mockserver.control.client import MockApi
+from mockserver.serving.server import ThreadedServer, serve
 
 __all__ = [
     "Config",

@@ -7,27 +7,20 @@ from functools import partial
 
 from aiohttp import web
 
-from .activity import Activity, setup_activity
-from .clock import Clock
-from .config import Config
-from .control.routes import setup_control
-from .events import EventWriter
-from .middlewares import setup_middlewares
-from .models import World
-from .operations import api_operations
-from .routes import setup_routes
-from .scenario_world import build_world
-from .spec import load_spec
-from .state import ServerState
-from .typedefs import (
-    activity_key,
-    clock_key,
-    config_key,
-    events_key,
-    operations_key,
-    state_key,
-    world_factory_key,
-)
+from mockserver.api.keys import clock_key, config_key, operations_key, state_key
+from mockserver.api.middlewares import setup_middlewares
+from mockserver.api.operations import api_operations
+from mockserver.api.routes import setup_routes
+from mockserver.api.state import ServerState
+from mockserver.config import Config
+from mockserver.control.keys import activity_key, events_key, world_factory_key
+from mockserver.control.routes import setup_control
+from mockserver.domain.clock import Clock
+from mockserver.domain.events import EventWriter
+from mockserver.domain.models import World
+from mockserver.generate.activity import Activity, setup_activity
+from mockserver.scenario.build import build_world
+from mockserver.spec.loader import load_spec
 
 
 def create_app(

@@ -21,15 +21,15 @@ from typing import Any
 
 import pytest
 
-from .app import create_app
-from .config import DEFAULT_ENTRIES, DEFAULT_SEED, Config, WorldConfig
-from .control.client import MockApi
-from .control.coverage import Coverage, render
-from .events import fork_world
-from .models import World
-from .scenario_world import build_world
-from .server import ThreadedServer
-from .spec import load_spec
+from mockserver.app import create_app
+from mockserver.config import DEFAULT_ENTRIES, DEFAULT_SEED, Config, WorldConfig
+from mockserver.control.client import MockApi
+from mockserver.control.coverage import Coverage, render
+from mockserver.domain.events import fork_world
+from mockserver.domain.models import World
+from mockserver.scenario.build import build_world
+from mockserver.serving.server import ThreadedServer
+from mockserver.spec.loader import load_spec
 
 MARKER = "mock_api"
 MARKER_OPTIONS = ("seed", "entries")

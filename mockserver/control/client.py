@@ -18,8 +18,8 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .journal import RecordedRequest
-from .security import CONTROL_PREFIX, TOKEN_HEADER
+from mockserver.control.journal import RecordedRequest
+from mockserver.control.security import CONTROL_PREFIX, TOKEN_HEADER
 
 
 class ControlError(Exception):

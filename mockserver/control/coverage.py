@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from ..spec import Spec, operations, query_parameters
+from mockserver.spec.loader import Spec, operations, query_parameters
 
 NO_PARAMETERS = "(none)"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ApiError
-from .security import is_control_path
+from mockserver.api.errors import ApiError
+from mockserver.control.security import is_control_path
 
 ANY_METHOD = "*"
 # Every injected status, with the error code and message of its envelope.

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
-from ..models import redact_key
+from mockserver.domain.models import redact_key
 
 MAX_RECORDED = 10_000
 # Headers whose values are secrets: they are journaled with the secret redacted.

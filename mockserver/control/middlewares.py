@@ -8,13 +8,13 @@ import json
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from ..clock import Clock
-from ..errors import error_response
-from ..typedefs import journal_record_key
-from .coverage import Coverage
-from .faults import FaultTable
-from .journal import Journal, RecordedRequest
-from .security import is_control_path
+from mockserver.api.errors import error_response
+from mockserver.control.coverage import Coverage
+from mockserver.control.faults import FaultTable
+from mockserver.control.journal import Journal, RecordedRequest
+from mockserver.control.keys import journal_record_key
+from mockserver.control.security import is_control_path
+from mockserver.domain.clock import Clock
 
 # nginx's code for "closed the connection without a response": what the access log
 # shows for a dropped request, which no client ever receives.

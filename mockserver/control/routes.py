@@ -15,32 +15,30 @@ from typing import Any
 
 from aiohttp import web
 
-from ..clock import Clock
-from ..config import Config
-from ..errors import ApiError
-from ..events import MAX_TIMESTAMP_MS, InvalidEvent
-from ..jsonbody import json_response
-from ..models import Project, World
-from ..problems import first_problem
-from ..spec import Spec
-from ..typedefs import (
+from mockserver.api.errors import ApiError
+from mockserver.api.keys import clock_key, config_key, state_key
+from mockserver.api.responses import json_response
+from mockserver.config import Config
+from mockserver.control.coverage import Coverage
+from mockserver.control.faults import FaultTable, InvalidFault
+from mockserver.control.journal import Journal
+from mockserver.control.keys import (
     activity_key,
-    clock_key,
-    config_key,
     control_validators_key,
     coverage_key,
     events_key,
     faults_key,
     journal_key,
-    state_key,
     world_factory_key,
 )
-from .coverage import Coverage
-from .faults import FaultTable, InvalidFault
-from .journal import Journal
-from .middlewares import fault_middleware, journal_middleware
-from .security import CONTROL_PREFIX, control_guard
-from .spec import ControlValidators, load_control_spec
+from mockserver.control.middlewares import fault_middleware, journal_middleware
+from mockserver.control.security import CONTROL_PREFIX, control_guard
+from mockserver.control.spec import ControlValidators, load_control_spec
+from mockserver.domain.clock import Clock
+from mockserver.domain.events import MAX_TIMESTAMP_MS, InvalidEvent
+from mockserver.domain.models import Project, World
+from mockserver.spec.loader import Spec
+from mockserver.spec.problems import first_problem
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

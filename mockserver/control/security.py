@@ -13,8 +13,8 @@ import ipaddress
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from ..config import Config
-from ..errors import ApiError
+from mockserver.api.errors import ApiError
+from mockserver.config import Config
 
 CONTROL_PREFIX = "/__mock/"
 TOKEN_HEADER = "X-Mock-Control-Token"

@@ -9,8 +9,8 @@ from importlib.resources import files
 
 from jsonschema import Draft202012Validator
 
-from ..spec import Spec, load_yaml, schema_validator
-from ..validation import QueryValidator
+from mockserver.spec.loader import Spec, load_yaml, schema_validator
+from mockserver.spec.validation import QueryValidator
 
 SPEC_RESOURCE = "openapi.yaml"
 

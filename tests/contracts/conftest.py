@@ -4,8 +4,8 @@ import pytest
 from harness import VARIANT_WORLD
 from variants import Keys
 
-from mockserver.models import World
-from mockserver.world import generate_world
+from mockserver.domain.models import World
+from mockserver.generate.world import generate_world
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from variants import Keys
 
 from contracts import Report, Settings, run_suite
 from mockserver import Config, ThreadedServer, WorldConfig, create_app
-from mockserver.models import World
+from mockserver.domain.models import World
 
 # Small enough to generate in a fraction of a second, large enough that the first project
 # has more entries than one page shows, and the third fewer (a complete listing).

@@ -8,8 +8,8 @@ from variants import BROKEN, Keys
 from contracts import Settings, Status, check_names, run_suite
 from contracts.report import render
 from mockserver import Config, WorldConfig
-from mockserver.models import World
-from mockserver.world import generate_world
+from mockserver.domain.models import World
+from mockserver.generate.world import generate_world
 
 # The budget for a default run against a local server on a two-core machine.
 DEFAULT_RUN_BUDGET_SECONDS = 60

@@ -8,7 +8,7 @@ from harness import run, serving
 from variants import ALLOWED, BROKEN, Keys, Variant
 
 from contracts import Status
-from mockserver.models import World
+from mockserver.domain.models import World
 
 SEMANTIC_GROUPS = ("auth", "errors", "http", "params", "entries", "audit", "project", "isolation")
 

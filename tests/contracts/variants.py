@@ -19,7 +19,7 @@ from aiohttp.typedefs import Handler, Middleware
 from multidict import CIMultiDict, MultiDict
 from yarl import URL
 
-from mockserver.models import Role, World
+from mockserver.domain.models import Role, World
 
 AUDIT_LOG = "/api/v1/audit-log"
 PROJECT = "/api/v1/project"

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 import pytest
 
 from mockserver import Config, ThreadedServer, create_app
-from mockserver.models import Role, World
-
-from ..conftest import TEST_WORLD, key_of
+from mockserver.domain.models import Role, World
+from tests.conftest import TEST_WORLD, key_of
 
 
 @pytest.fixture(scope="module")

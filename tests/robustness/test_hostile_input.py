@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver import ThreadedServer
-from mockserver.server import MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES
-from mockserver.typedefs import state_key
+from mockserver.api.keys import state_key
+from mockserver.serving.server import MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES
 
 from .conftest import body_of, exchange, request, status_of
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import Config, WorldConfig, create_app
-from mockserver.auth import KeyRing
-from mockserver.models import ApiKey, Role, World
-from mockserver.world import generate_world
+from mockserver.api.auth import KeyRing
+from mockserver.domain.models import ApiKey, Role, World
+from mockserver.generate.world import generate_world
 
 PATHS = ["/api/v1/audit-log", "/api/v1/project", "/api/v1/nope"]
 

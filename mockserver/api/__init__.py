@@ -1,0 +1,1 @@
+"""The public API: errors, auth, the counts cache, operations, handlers, middleware."""

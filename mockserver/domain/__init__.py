@@ -1,0 +1,1 @@
+"""The world's vocabulary and rules: models, ids, the clock, what each action does."""

@@ -1,0 +1,152 @@
+"""The `metadata` of each action: what it holds, drawn from a project's own words.
+
+Every builder takes its random choices from a `Draws`, so an entry's metadata is a
+pure function of the entry (its action, user, entity type and random bits) and can
+be rendered whenever it is first asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.domain.models import SYSTEM_USER
+from mockserver.generate.sampling import Draws
+
+ENTITY_FIELDS = ("name", "status", "owner", "dueDate", "amount", "tags", "description", "priority")
+INTEGRATIONS = ("salesforce", "hubspot", "zendesk", "github", "slack", "stripe", "jira")
+PROJECT_FIELDS = ("name", "timezone", "retentionDays", "defaultRole")
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words one project's metadata is made of."""
+
+    titles: tuple[str, ...]
+    labels: tuple[str, ...]
+    invitees: tuple[str, ...]
+    member_ids: tuple[str, ...]
+    # A `weighted_table` of member indexes: who requests exports (the busiest most).
+    member_activity: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What an entry's metadata depends on besides its random bits."""
+
+    user_id: str
+    # The entity's type for entity.* actions, the new type for entity_type.created.
+    entity_type: str | None
+    words: Vocabulary
+
+
+Metadata = dict[str, Any]
+Builder = Callable[[Draws, Context], Metadata]
+
+
+def metadata_for(action: str, draws: Draws, context: Context) -> Metadata:
+    """The metadata of an entry with a generated action; {} for any other action."""
+    builder = BUILDERS.get(action)
+    return builder(draws, context) if builder is not None else {}
+
+
+def _source(draws: Draws, context: Context) -> str:
+    """Where an entity change came from: an integration when `system` made it."""
+    if context.user_id == SYSTEM_USER:
+        return "integration"
+    return draws.choice(("web", "web", "web", "api"))
+
+
+def _entity_type_created(draws: Draws, context: Context) -> Metadata:
+    return {"name": context.entity_type, "fieldCount": draws.randint(3, 24)}
+
+
+def _entity_created(draws: Draws, context: Context) -> Metadata:
+    return {
+        "entityType": context.entity_type,
+        "title": draws.choice(context.words.titles),
+        "source": _source(draws, context),
+    }
+
+
+def _entity_updated(draws: Draws, context: Context) -> Metadata:
+    fields = sorted(draws.sample(ENTITY_FIELDS, draws.randint(1, 3)))
+    return {
+        "entityType": context.entity_type,
+        "changedFields": fields,
+        "source": _source(draws, context),
+    }
+
+
+def _entity_deleted(draws: Draws, context: Context) -> Metadata:
+    return {
+        "entityType": context.entity_type,
+        "reason": draws.choice(("manual", "duplicate", "retention")),
+    }
+
+
+def _integration_synced(draws: Draws, context: Context) -> Metadata:
+    roll = draws.below(100)
+    status = "success" if roll < 90 else ("partial" if roll < 97 else "failed")
+    return {
+        "integration": draws.choice(INTEGRATIONS),
+        "direction": draws.choice(("inbound", "outbound")),
+        "recordsSynced": 0 if status == "failed" else draws.randint(1, 2_000),
+        "durationMs": draws.randint(120, 90_000),
+        "status": status,
+    }
+
+
+def _export_completed(draws: Draws, context: Context) -> Metadata:
+    words = context.words
+    return {
+        "format": draws.choice(("csv", "json", "xlsx")),
+        "rows": draws.randint(10, 50_000),
+        "requestedBy": draws.weighted(words.member_ids, words.member_activity),
+    }
+
+
+def _member_invited(draws: Draws, context: Context) -> Metadata:
+    return {
+        "email": draws.choice(context.words.invitees),
+        "role": draws.choice(("member", "member", "admin")),
+    }
+
+
+def _member_removed(draws: Draws, context: Context) -> Metadata:
+    return {
+        "email": draws.choice(context.words.invitees),
+        "reason": draws.choice(("left_company", "offboarded", "duplicate")),
+    }
+
+
+def _api_key_created(draws: Draws, context: Context) -> Metadata:
+    return {
+        "keyPrefix": f"alk_{draws.below(1 << 16):04x}",
+        "role": draws.choice(("admin", "member")),
+        "label": draws.choice(context.words.labels),
+    }
+
+
+def _api_key_revoked(draws: Draws, context: Context) -> Metadata:
+    return {"keyPrefix": f"alk_{draws.below(1 << 16):04x}"}
+
+
+def _project_updated(draws: Draws, context: Context) -> Metadata:
+    return {"changedFields": draws.sample(PROJECT_FIELDS, 1)}
+
+
+BUILDERS: dict[str, Builder] = {
+    "entity_type.created": _entity_type_created,
+    "entity.created": _entity_created,
+    "entity.updated": _entity_updated,
+    "entity.deleted": _entity_deleted,
+    "integration.synced": _integration_synced,
+    "export.completed": _export_completed,
+    "member.invited": _member_invited,
+    "member.removed": _member_removed,
+    "api_key.created": _api_key_created,
+    "api_key.revoked": _api_key_revoked,
+    "project.updated": _project_updated,
+}

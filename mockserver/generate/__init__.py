@@ -1,0 +1,1 @@
+"""Seeded generation: bulk sampling, timelines, columnar logs, worlds, live activity."""

@@ -1,0 +1,1 @@
+"""Scenario files: their format, building a world from one, crawling and snapshots."""

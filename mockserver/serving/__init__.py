@@ -1,0 +1,1 @@
+"""Running the app: the server, its protocol, logs, access log and workers."""

@@ -1,0 +1,145 @@
+"""Embedding the mock: an async context manager, and a thread for synchronous code.
+
+The CLI, the pytest plugin and the tests all serve the app through `serve`, so the
+server they run is the same one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from types import TracebackType
+
+from aiohttp import web
+
+from mockserver.serving.access_log import AccessLogger
+from mockserver.serving.logs import quiet_malformed_requests
+from mockserver.serving.protocol import EnvelopeAppRunner
+
+# How long a stopping server lets in-flight requests finish.
+SHUTDOWN_TIMEOUT_SECONDS = 5.0
+# Request-line and header limits: room for long but sane URLs (a 10,000-digit number
+# still reaches the app and gets its JSON 400); beyond them aiohttp answers 4xx itself.
+MAX_REQUEST_LINE_BYTES = 16_384
+MAX_HEADER_BYTES = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class RunningServer:
+    app: web.Application
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
+@asynccontextmanager
+async def serve(
+    app: web.Application,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    access_log: bool = True,
+    reuse_port: bool = False,
+) -> AsyncIterator[RunningServer]:
+    """Serve `app` on host:port (port 0 picks a free one) until the block exits.
+
+    `reuse_port` lets several processes listen on the same port (SO_REUSEPORT).
+    """
+    quiet_malformed_requests()
+    runner = EnvelopeAppRunner(
+        app,
+        access_log_class=AccessLogger,
+        access_log=logging.getLogger("mockserver.access") if access_log else None,
+        shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
+        handle_signals=False,
+        max_line_size=MAX_REQUEST_LINE_BYTES,
+        max_field_size=MAX_HEADER_BYTES,
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port, reuse_address=True, reuse_port=reuse_port)
+        await site.start()
+        bound_port = port
+        for address in runner.addresses:
+            bound_port = address[1]
+            break
+        yield RunningServer(app, host, bound_port)
+    finally:
+        await runner.cleanup()
+
+
+class ThreadedServer:
+    """Serves an app from its own thread and event loop, for synchronous callers.
+
+    >>> with ThreadedServer(create_app()) as server:
+    ...     requests.get(server.url + "/api/v1/project", headers=...)
+    """
+
+    def __init__(self, app: web.Application, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._app, self._host, self._port = app, host, port
+        self._ready = threading.Event()
+        self._server: RunningServer | None = None
+        self._error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="mockserver", daemon=True)
+
+    @property
+    def server(self) -> RunningServer:
+        assert self._server is not None, "the server is not running"
+        return self._server
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        assert self._loop is not None, "the server is not running"
+        return self._loop
+
+    def start(self) -> ThreadedServer:
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            async with serve(self._app, self._host, self._port, access_log=False) as server:
+                self._server = server
+                self._ready.set()
+                await self._stop.wait()
+        except BaseException as error:  # handed to the caller of start()
+            self._error = error
+            self._ready.set()

@@ -1,0 +1,174 @@
+"""Serving one world from several processes on one port, for more than one core's worth.
+
+The world is generated once, then the process forks: every worker serves the same
+world (shared copy-on-write, so the same bytes for the same request), each from its
+own socket bound to the same port with SO_REUSEPORT, and the kernel spreads incoming
+connections across them. The parent only starts the workers, waits, and stops them.
+
+Each worker has its own copy of the world: what changes it (new events, the cache of
+the counts) changes in that worker alone, which is why the command line turns the
+control API off with more than one worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import queue
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
+from types import FrameType
+
+from aiohttp import web
+
+from mockserver.serving.server import serve
+
+# How long the parent waits for every worker to listen before it gives up.
+STARTUP_TIMEOUT_SECONDS = 60.0
+# How long a worker has to finish its requests in flight once told to stop.
+STOP_TIMEOUT_SECONDS = 10.0
+LISTENING = "listening"
+
+AppFactory = Callable[[], web.Application]
+
+
+class WorkersError(Exception):
+    """The workers could not start: the message says why, in one line."""
+
+
+def unsupported_reason() -> str | None:
+    """Why this system cannot run several workers, or None when it can."""
+    if not hasattr(socket, "SO_REUSEPORT"):
+        return "--workers needs SO_REUSEPORT, which this system lacks"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "--workers needs fork(), which this system lacks"
+    return None
+
+
+@contextmanager
+def reserved_port(host: str, port: int) -> Iterator[int]:
+    """`port`, or a free port when it is 0, held (bound, not listening) until the block ends.
+
+    Workers bind the port with SO_REUSEPORT one by one; holding it meanwhile keeps any
+    other program from taking the port that 0 chose. A socket that does not listen
+    gets no connections, so holding it takes none from the workers.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        yield int(sock.getsockname()[1])
+
+
+def serve_workers(
+    make_app: AppFactory, host: str, port: int, count: int, on_ready: Callable[[int], None]
+) -> int:
+    """Serve `make_app()` from `count` forked workers until SIGINT or SIGTERM.
+
+    `on_ready` gets the port once every worker listens on it. Returns 0 after a
+    requested stop, 1 when a worker ended on its own (the others are stopped too).
+    Raises `WorkersError` (or `OSError` for the port) when the workers cannot start.
+    """
+    reason = unsupported_reason()
+    if reason is not None:
+        raise WorkersError(reason)
+    context = multiprocessing.get_context("fork")
+    reports: multiprocessing.Queue[str] = context.Queue()
+    workers: list[BaseProcess] = []
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for worker in workers:
+            if worker.pid is not None and worker.exitcode is None:
+                os.kill(worker.pid, signal.SIGTERM)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with reserved_port(host, port) as bound:
+            for number in range(count):
+                worker = context.Process(
+                    target=_worker, args=(make_app, host, bound, reports), name=f"worker-{number}"
+                )
+                worker.start()
+                workers.append(worker)
+            _wait_until_listening(workers, reports, lambda: stopping)
+        if stopping:
+            return 0
+        on_ready(bound)
+        wait([worker.sentinel for worker in workers])
+        if not stopping:
+            print("mockserver: a worker stopped unexpectedly; stopping the others", file=sys.stderr)
+        return 0 if stopping else 1
+    finally:
+        _stop(workers)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _wait_until_listening(
+    workers: list[BaseProcess], reports: multiprocessing.Queue[str], stopped: Callable[[], bool]
+) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    listening = 0
+    while listening < len(workers) and not stopped():
+        try:
+            report = reports.get(timeout=0.1)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                raise WorkersError(
+                    f"the workers did not listen within {STARTUP_TIMEOUT_SECONDS:g} s"
+                ) from None
+            if any(worker.exitcode is not None for worker in workers):
+                raise WorkersError("a worker stopped while starting") from None
+            continue
+        if report != LISTENING:
+            raise WorkersError(report)
+        listening += 1
+
+
+def _stop(workers: list[BaseProcess]) -> None:
+    for worker in workers:
+        if worker.exitcode is None:
+            worker.terminate()
+    for worker in workers:
+        worker.join(STOP_TIMEOUT_SECONDS)
+        if worker.exitcode is None:
+            worker.kill()
+            worker.join()
+
+
+def _worker(
+    make_app: AppFactory, host: str, port: int, reports: multiprocessing.Queue[str]
+) -> None:
+    """One worker: serve until SIGINT or SIGTERM, telling the parent once it listens."""
+    # The parent's handlers came along with the fork; the event loop installs its own.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    try:
+        asyncio.run(_serve_until_stopped(make_app(), host, port, reports))
+    except OSError as error:
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        reports.put(f"cannot listen on {host}:{port}: {reason}")
+        sys.exit(1)
+
+
+async def _serve_until_stopped(
+    app: web.Application, host: str, port: int, reports: multiprocessing.Queue[str]
+) -> None:
+    async with serve(app, host, port, reuse_port=True):
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        reports.put(LISTENING)
+        await stop.wait()

@@ -1,0 +1,1 @@
+"""The OpenAPI document: loading it, its operations, parameter validation, problems."""

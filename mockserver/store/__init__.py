@@ -1,0 +1,1 @@
+"""The audit log's storage and query engine; imports nothing of ours."""

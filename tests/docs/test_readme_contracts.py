@@ -1,0 +1,30 @@
+"""The section "Check a real implementation" stays true to the command it documents."""
+
+from __future__ import annotations
+
+import re
+
+from contracts import check_names
+from contracts.cli import ENVIRONMENT, build_parser
+from tests import REPO_ROOT
+
+README = REPO_ROOT / "README.md"
+
+
+def section() -> str:
+    """The README's section "Check a real implementation", up to the next section."""
+    text = README.read_text(encoding="utf-8")
+    return text.split("\n## Check a real implementation\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_check_is_documented() -> None:
+    text = section()
+    documented = set(re.findall(r"^\| `([a-z]+\.[a-z_-]+)` \|", text, flags=re.MULTILINE))
+    assert documented == set(check_names())
+
+
+def test_every_documented_flag_and_variable_exists() -> None:
+    text = section()
+    flags = set(re.findall(r"(--[a-z][a-z-]+)", build_parser().format_help()))
+    assert set(re.findall(r"(--[a-z][a-z-]+)", text)) <= flags
+    assert set(re.findall(r"\b(CONTRACT_[A-Z_]+)\b", text)) <= set(ENVIRONMENT.values())
