@@ -4,6 +4,7 @@
     python -m benchmarks.load [--short]    # many connections: zero errors, no leak
 
 `harness` is the one path they share: start a server, wait until it answers, warm it
-up, drive it with wrk (`wrk`) and read its CPU time and memory. `ceiling` is the bare
-aiohttp server the scale benchmark compares the mock with.
+up, drive it and read its CPU time and memory. `wrk` runs the load generator and reads
+its figures; `ceiling` is the bare aiohttp server the scale benchmark compares the mock
+with.
 """
