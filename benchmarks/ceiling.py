@@ -1,6 +1,6 @@
 """The ceiling: a bare aiohttp handler that returns a precomputed body, nothing else.
 
-    python benchmarks/ceiling.py --port 8090 --body page.json
+    python -m benchmarks.ceiling --port 8090 --body page.json
 
 No routing beyond one path, no middlewares, no logging: what any aiohttp server on
 this machine can do at most. The benchmark serves the mock's own page with it, so
@@ -25,7 +25,7 @@ def ceiling_app(body: bytes, path: str) -> web.Application:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--body", type=Path, required=True, help="file holding the body to return")
     parser.add_argument("--path", default="/api/v1/audit-log")

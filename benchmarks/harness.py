@@ -1,25 +1,43 @@
-"""Servers under measurement: start one, wait until it answers, read its memory and CPU time.
+"""The one path every benchmark takes: start a server, wait until it answers, warm it up, drive it.
+
+`mock` starts the mock (`started` any server) and yields it once it answers; `warm_up`
+asks each request once, so that what a first request builds (an index, a cached page)
+is not measured; `drive` runs wrk against it and reads the CPU time the server spent
+meanwhile, and `drive_in_turn` does so for several servers in rounds, so that a burst of
+other work on the machine spoils one round, not a figure.
 
 Linux only (it reads /proc), like the pinning with taskset.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+from benchmarks.wrk import WrkResult, pinned, run_wrk
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 30.0
+
+AUDIT_LOG = "/api/v1/audit-log"
+PROJECT = "/api/v1/project"
+
+# A request wrk sends: its path and query, and the bearer key it carries.
+Request = tuple[str, str]
+K = TypeVar("K")
 
 
 def cores() -> tuple[int | None, int | None]:
@@ -59,9 +77,20 @@ def get(url: str, key: str | None = None) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def get_json(url: str, key: str) -> Any:
+    """The JSON body of a GET that must answer 200."""
+    status, body = get(url, key)
+    if status != 200:
+        raise SystemExit(f"{url} answered {status}")
+    return json.loads(body)
+
+
 @dataclass(frozen=True, slots=True)
 class Started:
-    """A server that answers: its process, its URL, and what starting it took."""
+    """A server that answers: its process, its URL, and what starting it took.
+
+    After the `started` block, `process.returncode` says how it took SIGTERM.
+    """
 
     process: subprocess.Popen[bytes]
     url: str
@@ -73,7 +102,8 @@ class Started:
 def started(command: Sequence[str], port: int, probe: str, key: str | None) -> Iterator[Started]:
     """Run `command` (a server on `port`) until the block ends, from when `probe` answers 200.
 
-    The time it took counts from the start of the process to its first 200.
+    The time it took counts from the start of the process to its first 200. The server
+    gets SIGTERM when the block ends, and SIGKILL if it has not stopped 30 s later.
     """
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)
@@ -98,3 +128,106 @@ def started(command: Sequence[str], port: int, probe: str, key: str | None) -> I
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def mock_command(entries: int, port: int, *flags: str) -> list[str]:
+    """The mock with a generated world of `entries` entries, on `port`, with `flags`."""
+    return [
+        *(sys.executable, "-m", "mockserver", "--entries", str(entries), "--port", str(port)),
+        *flags,
+    ]
+
+
+def mock_keys(entries: int) -> list[dict[str, str]]:
+    """The keys of the world the mock generates for `entries` (`mockserver keys`)."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "mockserver", "keys", "--entries", str(entries)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    keys: list[dict[str, str]] = json.loads(listing.stdout)
+    return keys
+
+
+def key_of(keys: Sequence[Mapping[str, str]], role: str) -> str:
+    """The first key of `role` (`admin`, `member`): one of the first project."""
+    return next(k["key"] for k in keys if k["role"] == role)
+
+
+@contextmanager
+def mock(entries: int, *flags: str, key: str, cpu: int | None = None) -> Iterator[Started]:
+    """The mock (`mock_command`), pinned to `cpu` when given, from when `key` reads the project."""
+    port = free_port()
+    with started(pinned(mock_command(entries, port, *flags), cpu), port, PROJECT, key) as server:
+        yield server
+
+
+def warm_up(server: Started, requests: Sequence[Request]) -> None:
+    """Ask each request once: what a first request builds is then not measured."""
+    for path, key in requests:
+        get(server.url + path, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """What wrk measured, and the CPU time the server spent meanwhile."""
+
+    result: WrkResult
+    cpu_seconds: float
+
+    @staticmethod
+    def median(loads: Sequence[Load]) -> Load:
+        """The run of median requests/s: its figures (p99, CPU time) all come from one run."""
+        return sorted(loads, key=lambda load: load.result.requests_per_second)[len(loads) // 2]
+
+
+def drive(
+    server: Started,
+    requests: Sequence[Request],
+    *,
+    connections: int,
+    seconds: float,
+    cpu: int | None = None,
+) -> Load:
+    """wrk sending `requests` in turn for `seconds`, pinned to `cpu` when given."""
+    before = cpu_seconds(server.process.pid)
+    result = run_wrk(server.url, requests, connections=connections, seconds=seconds, cpu=cpu)
+    return Load(result, cpu_seconds(server.process.pid) - before)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A server to drive, and the requests to drive it with."""
+
+    server: Started
+    requests: tuple[Request, ...]
+
+
+def drive_in_turn(
+    targets: Mapping[K, Target],
+    *,
+    rounds: int,
+    connections: int,
+    seconds: float,
+    cpu: int | None = None,
+    after_round: Callable[[int, Mapping[K, Load]], None] | None = None,
+) -> dict[K, Load]:
+    """Each target's median load over `rounds` rounds, each round driving every target in turn.
+
+    `after_round` is given the round's number (from 1) and that round's loads.
+    """
+    loads: dict[K, list[Load]] = {name: [] for name in targets}
+    for number in range(1, rounds + 1):
+        latest = {
+            name: drive(
+                target.server, target.requests, connections=connections, seconds=seconds, cpu=cpu
+            )
+            for name, target in targets.items()
+        }
+        for name, load in latest.items():
+            loads[name].append(load)
+        if after_round is not None:
+            after_round(number, latest)
+    return {name: Load.median(found) for name, found in loads.items()}

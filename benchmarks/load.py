@@ -1,7 +1,7 @@
 """Load test of the mock: many keep-alive connections on loopback, bounded in time and count.
 
-    python benchmarks/load.py            # 256 connections, 30 s, memory checked up to 1M requests
-    python benchmarks/load.py --short    # the same gates in a few seconds (what CI runs)
+    python -m benchmarks.load            # 256 connections, 30 s, memory checked up to 1M requests
+    python -m benchmarks.load --short    # the same gates in a few seconds (what CI runs)
 
 Gates: zero socket errors, zero non-2xx answers (every request sent is valid), and the
 server's memory after all requests within 10% of its memory after the warm-up requests.
@@ -11,19 +11,24 @@ Exit 0 when every gate holds, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
-import subprocess
-import sys
-import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from random import Random
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness import cores, free_port, memory_mb
-from wrk import WrkResult, run_wrk
+from benchmarks.harness import (
+    AUDIT_LOG,
+    PROJECT,
+    Request,
+    Started,
+    cores,
+    drive,
+    get_json,
+    key_of,
+    memory_mb,
+    mock,
+    mock_keys,
+)
+from benchmarks.wrk import WrkResult
 
 MEMORY_GROWTH_LIMIT = 0.10
 
@@ -45,21 +50,15 @@ SHORT = Plan(
 )
 
 
-def get_json(url: str, key: str) -> object:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def request_mix(url: str, keys: list[dict[str, str]], seed: int = 1) -> list[tuple[str, str]]:
+def request_mix(url: str, keys: Sequence[Mapping[str, str]], seed: int = 1) -> list[Request]:
     """Valid audit-log queries of every shape, built from the data the server holds."""
-    admin = next(k["key"] for k in keys if k["role"] == "admin")
-    member = next(k["key"] for k in keys if k["role"] == "member")
-    page = get_json(f"{url}/api/v1/audit-log?limit=200", admin)
+    admin = key_of(keys, "admin")
+    member = key_of(keys, "member")
+    page = get_json(f"{url}{AUDIT_LOG}?limit=200", admin)
     assert isinstance(page, dict)
     entries = page["data"]
     rng = Random(seed)
-    mix: list[tuple[str, str]] = []
+    mix: list[Request] = []
     for _ in range(60):
         entry = rng.choice(entries)
         filters = {
@@ -71,70 +70,45 @@ def request_mix(url: str, keys: list[dict[str, str]], seed: int = 1) -> list[tup
             "limit": str(rng.choice([1, 10, 50, 100, 200])) if rng.random() < 0.7 else None,
         }
         query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
-        mix.append((f"/api/v1/audit-log?{query}", admin))
-    mix += [("/api/v1/project", admin), ("/api/v1/project", member)] * 8
+        mix.append((f"{AUDIT_LOG}?{query}", admin))
+    mix += [(PROJECT, admin), (PROJECT, member)] * 8
     rng.shuffle(mix)
     return mix
 
 
 def drive_until(
-    url: str, mix: list[tuple[str, str]], plan: Plan, total: int, cpu: int | None, done: int
+    server: Started, mix: Sequence[Request], plan: Plan, total: int, cpu: int | None, done: int
 ) -> tuple[int, list[WrkResult]]:
     """Run wrk in short bursts until `total` requests have been sent in all."""
     results = []
     while done < total:
-        result = run_wrk(url, mix, connections=plan.connections, seconds=2, cpu=cpu)
+        result = drive(server, mix, connections=plan.connections, seconds=2, cpu=cpu).result
         results.append(result)
         done += result.requests
     return done, results
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--short", action="store_true", help="the few-seconds version CI runs")
     args = parser.parse_args()
     plan = SHORT if args.short else FULL
     server_cpu, load_cpu = cores()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    world = ["--entries", str(plan.entries)]
-    command = [
-        sys.executable,
-        "-m",
-        "mockserver",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        *world,
-    ]
-    if server_cpu is not None:
-        command = ["taskset", "-c", str(server_cpu), *command]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    keys = mock_keys(plan.entries)
     failures: list[str] = []
-    try:
-        assert server.stdout is not None
-        if "listening on" not in server.stdout.readline():
-            print("load: the server did not start", file=sys.stderr)
-            return 1
-        keys = json.loads(
-            subprocess.run(
-                [sys.executable, "-m", "mockserver", "keys", *world],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        mix = request_mix(url, keys[:2])
-        done, warm = drive_until(url, mix, plan, plan.warm_requests, load_cpu, 0)
-        rss_warm = memory_mb(server.pid)
-        main_run = run_wrk(
-            url, mix, connections=plan.connections, seconds=plan.seconds, cpu=load_cpu
-        )
+    with mock(
+        plan.entries, "--log-level", "warning", key=key_of(keys, "admin"), cpu=server_cpu
+    ) as server:
+        mix = request_mix(server.url, keys[:2])
+        done, warm = drive_until(server, mix, plan, plan.warm_requests, load_cpu, 0)
+        rss_warm = memory_mb(server.process.pid)
+        main_run = drive(
+            server, mix, connections=plan.connections, seconds=plan.seconds, cpu=load_cpu
+        ).result
         done, rest = drive_until(
-            url, mix, plan, plan.total_requests, load_cpu, done + main_run.requests
+            server, mix, plan, plan.total_requests, load_cpu, done + main_run.requests
         )
-        rss_end = memory_mb(server.pid)
+        rss_end = memory_mb(server.process.pid)
         runs = [*warm, main_run, *rest]
         print(
             f"load: {plan.connections} connections for {plan.seconds:g} s: "
@@ -153,11 +127,10 @@ def main() -> int:
             failures.append(f"{non_2xx} non-2xx answers to valid requests")
         if rss_end > rss_warm * (1 + MEMORY_GROWTH_LIMIT):
             failures.append(f"memory grew {rss_end / rss_warm - 1:.0%} (limit 10%)")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        code = server.wait(timeout=30)
-        if code != 0:
-            failures.append(f"the server exited with {code} on SIGTERM")
+    # The block's end sent SIGTERM and waited for the server to stop.
+    code = server.process.returncode
+    if code != 0:
+        failures.append(f"the server exited with {code} on SIGTERM")
     for failure in failures:
         print(f"load: FAILED: {failure}")
     print("load: " + ("FAILED" if failures else "passed: zero errors, zero non-2xx, no leak"))

@@ -1,7 +1,7 @@
 """Scale and speed of the mock: startup, memory and throughput at 10k, 100k and 1M entries.
 
-    python benchmarks/scale.py            # the full run, about 11 minutes
-    python benchmarks/scale.py --short    # small worlds, a second per figure (what CI runs)
+    python -m benchmarks.scale            # the full run, about 11 minutes
+    python -m benchmarks.scale --short    # small worlds, a second per figure (what CI runs)
 
 For each world size it starts the mock as a load-test target, with nothing that logs
 requests (`mockserver --entries N --no-control --log-level warning`: no control-API
@@ -28,20 +28,38 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness import ROOT, Started, cores, cpu_seconds, free_port, get, memory_mb, started
-from wrk import WrkResult, ensure_wrk, pinned, run_wrk
+from benchmarks.harness import (
+    AUDIT_LOG,
+    PROJECT,
+    Load,
+    Started,
+    Target,
+    cores,
+    drive,
+    drive_in_turn,
+    free_port,
+    get,
+    get_json,
+    key_of,
+    memory_mb,
+    mock,
+    mock_keys,
+    started,
+    warm_up,
+)
+from benchmarks.wrk import ensure_wrk, pinned
 
 DAY_MS = 86_400_000
-LOG = "/api/v1/audit-log"
+CEILING = "bare aiohttp ceiling"
+# The page the control API's and the workers' figures are measured on.
+NO_FILTER = f"{AUDIT_LOG}?limit=50"
 
 # The targets this benchmark checks.
 MIN_RATIO_TO_CEILING = 0.5
@@ -66,19 +84,6 @@ class Plan:
 
 FULL = Plan(sizes=(10_000, 100_000, 1_000_000), seconds=3, connections=32, rounds=3)
 SHORT = Plan(sizes=(2_000, 20_000), seconds=1, connections=32, rounds=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Load:
-    """What wrk measured, and the CPU time the server spent meanwhile."""
-
-    result: WrkResult
-    cpu_seconds: float
-
-    @staticmethod
-    def median(loads: list[Load]) -> Load:
-        """The run of median requests/s: its figures (p99, CPU time) all come from one run."""
-        return sorted(loads, key=lambda load: load.result.requests_per_second)[len(loads) // 2]
 
 
 @dataclass(slots=True)
@@ -128,32 +133,19 @@ class SizeRun:
 
 # The mock as a load-test target: no journal of the requests, no access log.
 LOAD_TEST_FLAGS = ("--no-control", "--log-level", "warning")
-
-
-def mockserver_command(entries: int, port: int, *flags: str) -> list[str]:
-    return [
-        *(sys.executable, "-m", "mockserver", "--entries", str(entries), "--port", str(port)),
-        *flags,
-    ]
+# The control API's cost: the mock as by default (its journal on), then without it.
+CONTROL_API_FLAGS = (
+    ("control API on", ("--log-level", "warning")),
+    ("--no-control", LOAD_TEST_FLAGS),
+)
 
 
 def admin_key(entries: int) -> str:
-    listing = subprocess.run(
-        [sys.executable, "-m", "mockserver", "keys", "--entries", str(entries)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    keys: list[dict[str, str]] = json.loads(listing.stdout)
-    return next(k["key"] for k in keys if k["role"] == "admin")
+    return key_of(mock_keys(entries), "admin")
 
 
 def page(url: str, key: str, **params: Any) -> dict[str, Any]:
-    status, body = get(f"{url}{LOG}?{urlencode(params)}", key)
-    if status != 200:
-        raise SystemExit(f"scale: the mock answered {status} to {params}")
-    found: dict[str, Any] = json.loads(body)
+    found: dict[str, Any] = get_json(f"{url}{AUDIT_LOG}?{urlencode(params)}", key)
     return found
 
 
@@ -176,28 +168,20 @@ def query_shapes(url: str, key: str) -> list[tuple[str, str]]:
     since = (newest[0]["timestamp"] if newest else 0) - 45 * DAY_MS
     updated = "action=entity.updated"
     return [
-        ("no filter", f"{LOG}?limit=50"),
-        ("action", f"{LOG}?{updated}&limit=50"),
-        ("userId", f"{LOG}?userId={user}&limit=50"),
-        ("action+userId", f"{LOG}?{updated}&userId={user}&limit=50"),
-        ("since", f"{LOG}?since={since}&limit=50"),
-        ("action+since", f"{LOG}?{updated}&since={since}&limit=50"),
-        ("userId+since", f"{LOG}?userId={user}&since={since}&limit=50"),
-        ("action+userId+since", f"{LOG}?{updated}&userId={user}&since={since}&limit=50"),
-        ("limit=1", f"{LOG}?limit=1"),
-        ("limit=200", f"{LOG}?limit=200"),
-        ("rare action", f"{LOG}?action=api_key.revoked&limit=50"),
-        ("rare action+userId", f"{LOG}?action=api_key.revoked&userId={rare_user}&limit=50"),
-        ("project", "/api/v1/project"),
+        ("no filter", NO_FILTER),
+        ("action", f"{AUDIT_LOG}?{updated}&limit=50"),
+        ("userId", f"{AUDIT_LOG}?userId={user}&limit=50"),
+        ("action+userId", f"{AUDIT_LOG}?{updated}&userId={user}&limit=50"),
+        ("since", f"{AUDIT_LOG}?since={since}&limit=50"),
+        ("action+since", f"{AUDIT_LOG}?{updated}&since={since}&limit=50"),
+        ("userId+since", f"{AUDIT_LOG}?userId={user}&since={since}&limit=50"),
+        ("action+userId+since", f"{AUDIT_LOG}?{updated}&userId={user}&since={since}&limit=50"),
+        ("limit=1", f"{AUDIT_LOG}?limit=1"),
+        ("limit=200", f"{AUDIT_LOG}?limit=200"),
+        ("rare action", f"{AUDIT_LOG}?action=api_key.revoked&limit=50"),
+        ("rare action+userId", f"{AUDIT_LOG}?action=api_key.revoked&userId={rare_user}&limit=50"),
+        ("project", PROJECT),
     ]
-
-
-def drive(server: Started, path: str, key: str, plan: Plan, cpu: int | None) -> Load:
-    before = cpu_seconds(server.process.pid)
-    result = run_wrk(
-        server.url, [(path, key)], connections=plan.connections, seconds=plan.seconds, cpu=cpu
-    )
-    return Load(result, cpu_seconds(server.process.pid) - before)
 
 
 @contextmanager
@@ -207,47 +191,54 @@ def ceiling_server(body: bytes, cpu: int | None) -> Iterator[Started]:
     with tempfile.NamedTemporaryFile(suffix=".json") as file:
         file.write(body)
         file.flush()
-        script = str(Path(__file__).resolve().parent / "ceiling.py")
-        command = [sys.executable, script, "--port", str(port), "--body", file.name]
-        with started(pinned(command, cpu), port, LOG, None) as server:
+        command = [
+            *(sys.executable, "-m", "benchmarks.ceiling"),
+            *("--port", str(port), "--body", file.name),
+        ]
+        with started(pinned(command, cpu), port, AUDIT_LOG, None) as server:
             yield server
 
 
 def measure_size(entries: int, plan: Plan, cpus: tuple[int | None, int | None]) -> SizeRun:
     server_cpu, load_cpu = cpus
     key = admin_key(entries)
-    port = free_port()
-    command = pinned(mockserver_command(entries, port, *LOAD_TEST_FLAGS), server_cpu)
-    with started(command, port, "/api/v1/project", key) as server:
+    with mock(entries, *LOAD_TEST_FLAGS, key=key, cpu=server_cpu) as server:
         rss_at_start = memory_mb(server.process.pid)
         shapes = query_shapes(server.url, key)
-        for _, path in shapes:
-            get(server.url + path, key)  # the first query of a filter value builds its index
-        page = get(server.url + shapes[0][1], key)[1]
-        ceiling_loads: list[Load] = []
-        loads: dict[str, list[Load]] = {name: [] for name, _ in shapes}
-        with ceiling_server(page, server_cpu) as ceiling:
-            for round_number in range(1, plan.rounds + 1):
-                ceiling_loads.append(drive(ceiling, LOG, "", plan, load_cpu))
-                for name, path in shapes:
-                    loads[name].append(drive(server, path, key, plan, load_cpu))
-                rates = ", ".join(
-                    f"{name} {found[-1].result.requests_per_second:,.0f}"
-                    for name, found in loads.items()
-                )
-                print(f"  {entries:>11,} round {round_number}: req/s {rates}", flush=True)
-        ceiling_load = Load.median(ceiling_loads)
+        # The first query of a filter value builds its index.
+        warm_up(server, [(path, key) for _, path in shapes])
+        body = get(server.url + shapes[0][1], key)[1]
+
+        def progress(number: int, latest: Mapping[str, Load]) -> None:
+            rates = ", ".join(
+                f"{name} {load.result.requests_per_second:,.0f}"
+                for name, load in latest.items()
+                if name != CEILING
+            )
+            print(f"  {entries:>11,} round {number}: req/s {rates}", flush=True)
+
+        with ceiling_server(body, server_cpu) as ceiling:
+            targets = {
+                CEILING: Target(ceiling, ((AUDIT_LOG, ""),)),
+                **{name: Target(server, ((path, key),)) for name, path in shapes},
+            }
+            loads = drive_in_turn(
+                targets,
+                rounds=plan.rounds,
+                connections=plan.connections,
+                seconds=plan.seconds,
+                cpu=load_cpu,
+                after_round=progress,
+            )
+        ceiling_load = loads[CEILING]
         ceiling_rate = ceiling_load.result.requests_per_second
         run = SizeRun(
             entries=entries,
             startup_seconds=round(server.seconds, 2),
             startup_cpu_seconds=round(server.cpu_seconds, 2),
             rss_mb_at_start=round(rss_at_start, 1),
-            ceiling=Figure.of("bare aiohttp ceiling", LOG, ceiling_load, ceiling_rate),
-            figures=[
-                Figure.of(name, path, Load.median(loads[name]), ceiling_rate)
-                for name, path in shapes
-            ],
+            ceiling=Figure.of(CEILING, AUDIT_LOG, ceiling_load, ceiling_rate),
+            figures=[Figure.of(name, path, loads[name], ceiling_rate) for name, path in shapes],
         )
         run.rss_mb_after_load = round(memory_mb(server.process.pid), 1)
         run.peak_rss_mb = round(memory_mb(server.process.pid, "VmHWM"), 1)
@@ -262,16 +253,15 @@ def measure_control_api(
     The control API journals every request, which costs CPU time on each.
     """
     key = admin_key(entries)
+    requests = ((NO_FILTER, key),)
     figures = {}
-    quiet = ("--log-level", "warning")
-    for label, flags in (("control API on", quiet), ("--no-control", LOAD_TEST_FLAGS)):
-        port = free_port()
-        command = pinned(mockserver_command(entries, port, *flags), cpus[0])
-        with started(command, port, "/api/v1/project", key) as server:
-            path = f"{LOG}?limit=50"
-            get(server.url + path, key)
-            load = drive(server, path, key, plan, cpus[1])
-        figures[label] = asdict(Figure.of(label, path, load, 0.0))
+    for label, flags in CONTROL_API_FLAGS:
+        with mock(entries, *flags, key=key, cpu=cpus[0]) as server:
+            warm_up(server, requests)
+            load = drive(
+                server, requests, connections=plan.connections, seconds=plan.seconds, cpu=cpus[1]
+            )
+        figures[label] = asdict(Figure.of(label, NO_FILTER, load, 0.0))
     return {"entries": entries, "shape": "no filter", "figures": figures}
 
 
@@ -281,23 +271,19 @@ def measure_workers(entries: int, plan: Plan) -> dict[str, Any]:
     Both servers stay up while the rounds take them in turn; each figure is the median.
     """
     key = admin_key(entries)
-    path = f"{LOG}?limit=50"
+    requests = ((NO_FILTER, key),)
     counts = (1, max(2, len(os.sched_getaffinity(0))))
-    loads: dict[int, list[float]] = {count: [] for count in counts}
     with ExitStack() as stack:
-        servers = {}
+        targets = {}
         for count in counts:
-            port = free_port()
-            command = mockserver_command(entries, port, *LOAD_TEST_FLAGS, "--workers", str(count))
-            servers[count] = stack.enter_context(started(command, port, "/api/v1/project", key))
-            get(servers[count].url + path, key)
-        for _ in range(plan.rounds):
-            for count, server in servers.items():
-                result = run_wrk(
-                    server.url, [(path, key)], connections=plan.connections, seconds=plan.seconds
-                )
-                loads[count].append(result.requests_per_second)
-    rates = {str(count): round(sorted(found)[len(found) // 2], 1) for count, found in loads.items()}
+            flags = (*LOAD_TEST_FLAGS, "--workers", str(count))
+            server = stack.enter_context(mock(entries, *flags, key=key))
+            warm_up(server, requests)
+            targets[count] = Target(server, requests)
+        loads = drive_in_turn(
+            targets, rounds=plan.rounds, connections=plan.connections, seconds=plan.seconds
+        )
+    rates = {str(count): round(load.result.requests_per_second, 1) for count, load in loads.items()}
     return {"entries": entries, "shape": "no filter", "requests_per_second_by_workers": rates}
 
 
@@ -428,7 +414,7 @@ def machine() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--short", action="store_true", help="small worlds, 1 s per figure (CI)")
     parser.add_argument("--out", type=Path, help="folder for scale.json and scale.png")
     args = parser.parse_args()
@@ -451,7 +437,7 @@ def main() -> int:
     control = measure_control_api(plan.sizes[-1], plan, cpus)
     workers = measure_workers(plan.sizes[-1], plan)
     report: dict[str, Any] = {
-        "command": "python benchmarks/scale.py" + (" --short" if args.short else ""),
+        "command": "python -m benchmarks.scale" + (" --short" if args.short else ""),
         "machine": machine(),
         "load_average": {"before": load_before, "after": os.getloadavg()[0]},
         "connections": plan.connections,

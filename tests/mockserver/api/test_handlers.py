@@ -1,4 +1,8 @@
-"""Query semantics over HTTP: every generated query answers like a naive model of the world."""
+"""The handlers: query semantics over HTTP, and the rendering of a page as its JSON body.
+
+Over HTTP, every generated query answers like a naive model of the world; without it,
+the body built by hand from each entry's JSON is the one serializer's, byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver import Config, ThreadedServer, create_app
+from mockserver.api.handlers import page_body, render_page
+from mockserver.domain.encoding import dumps
 from mockserver.domain.models import AuditEntry, Role, World
+from mockserver.store.audit_log import Page
 from tests.conftest import TEST_WORLD, key_of
 
 
@@ -90,3 +97,48 @@ def test_a_ten_thousand_digit_number_reaches_the_app_and_gets_json(
     )
     assert status == 400
     assert body["error"]["code"] == "invalid_parameter"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+audit_entries = st.builds(
+    AuditEntry,
+    id=st.text(min_size=1),
+    action=st.text(min_size=1),
+    user_id=st.text(min_size=1),
+    entity_id=st.none() | st.text(),
+    metadata=st.dictionaries(st.text(), json_values, max_size=4),
+    timestamp=st.integers(0, 2**53),
+)
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> Page[AuditEntry]:
+    entries = draw(st.lists(audit_entries, max_size=5))
+    return Page(entries, len(entries) + draw(st.integers(0, 10**6)))
+
+
+@given(pages())
+def test_a_rendered_page_is_the_one_serializers_json_of_the_page(page: Page[AuditEntry]) -> None:
+    expected = {
+        "data": [entry.to_dict() for entry in page.entries],
+        "total": page.total,
+        "hasMore": page.total > len(page.entries),
+    }
+    assert render_page(page) == dumps(expected).encode()
+    assert json.loads(render_page(page)) == expected
+
+
+@given(pages())
+def test_a_page_is_rendered_once_then_kept_with_it(page: Page[AuditEntry]) -> None:
+    first = page_body(page)
+    assert page.rendered is first
+    assert page_body(page) is first
+
+
+def test_a_page_already_rendered_is_served_as_kept() -> None:
+    page: Page[AuditEntry] = Page([], 0, rendered=b"kept")
+    assert page_body(page) == b"kept"
