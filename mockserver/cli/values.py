@@ -52,15 +52,26 @@ def instant(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def seconds(text: str) -> float:
-    """A number of seconds from 0 to a day."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 <= value <= MAX_SECONDS:
-        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_SECONDS} seconds, got {text}")
-    return value
+def bounded_float(high: float, *, expected: str, unit: str = "") -> Callable[[str], float]:
+    """A parser of numbers from 0 to `high`; `expected` and `unit` word its refusals."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        # `not low <= value <= high` also refuses nan, which compares false with everything.
+        if not 0 <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected 0 to {high:g}{unit}, got {text}")
+        return value
+
+    return parse
+
+
+# Seconds from 0 to a day.
+seconds = bounded_float(MAX_SECONDS, expected="a number of seconds", unit=" seconds")
+# Events per second, from 0 to what the live activity can generate.
+rate = bounded_float(MAX_EVENTS_PER_SECOND, expected="events per second")
 
 
 def clock(text: str) -> int | None:
@@ -71,18 +82,6 @@ def clock(text: str) -> int | None:
     if kind != "frozen" or not frozen_at:
         raise argparse.ArgumentTypeError(f"expected real or frozen:<unix-ms>, got {text!r}")
     return instant(frozen_at)
-
-
-def rate(text: str) -> float:
-    """Events per second, from 0 to what the live activity can generate."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected events per second, got {text!r}") from None
-    # `not low <= value <= high` also refuses nan, which compares false with everything.
-    if not 0 <= value <= MAX_EVENTS_PER_SECOND:
-        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_EVENTS_PER_SECOND:g}, got {text}")
-    return value
 
 
 def token(text: str) -> str:
