@@ -1,3 +1,5 @@
-from mockserver.cli.main import main
+"""`python -m mockserver`: the `mockserver` command."""
+
+from mockserver.cli import main
 
 raise SystemExit(main())

@@ -1,15 +1,19 @@
-"""Embedding the mock: an async context manager, and a thread for synchronous code.
+"""Running the mock: an async context manager, a thread for synchronous code, and a
+server that runs until SIGINT or SIGTERM.
 
-The CLI, the pytest plugin and the tests all serve the app through `serve`, so the
-server they run is the same one.
+The CLI, its worker processes, the pytest plugin and the tests all serve the app
+through `serve`, so the server they run is the same one; the CLI and every worker stop
+through `serve_until_signalled`, so they stop alike.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -26,6 +30,21 @@ SHUTDOWN_TIMEOUT_SECONDS = 5.0
 # still reaches the app and gets its JSON 400); beyond them aiohttp answers 4xx itself.
 MAX_REQUEST_LINE_BYTES = 16_384
 MAX_HEADER_BYTES = 16_384
+# The signals that stop a server, letting the requests in flight finish.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+logger = logging.getLogger("mockserver")
+
+
+def server_url(host: str, port: int) -> str:
+    """The base URL of a server on host:port; an IPv6 address goes in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def listen_problem(host: str, port: int, error: OSError) -> str:
+    """One line for a server that cannot listen: `cannot listen on h:p: address already in use`."""
+    reason = os.strerror(error.errno).lower() if error.errno else str(error)
+    return f"cannot listen on {host}:{port}: {reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +55,7 @@ class RunningServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return server_url(self.host, self.port)
 
 
 @asynccontextmanager
@@ -74,6 +92,49 @@ async def serve(
         yield RunningServer(app, host, bound_port)
     finally:
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def stop_signals() -> AsyncIterator[asyncio.Event]:
+    """An event that SIGINT or SIGTERM sets while the block runs.
+
+    The event loop takes the signals (so a signal never interrupts a request half
+    way); the handlers that were there before come back when the block ends. Only the
+    main thread may do this.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, handler)
+
+
+async def serve_until_signalled(
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    on_ready: Callable[[RunningServer], None],
+    reuse_port: bool = False,
+) -> None:
+    """Serve `app` until SIGINT or SIGTERM, then let the requests in flight finish.
+
+    `on_ready` runs once the server listens. The signals are taken from before it
+    listens until it has finished, so a signal sent by whoever saw `on_ready`'s effect
+    (a banner, a report to a parent) stops it cleanly, and a second one does not cut
+    the requests in flight short. Raises `OSError` when the server cannot listen (see
+    `listen_problem`).
+    """
+    async with stop_signals() as stop, serve(app, host, port, reuse_port=reuse_port) as server:
+        on_ready(server)
+        await stop.wait()
+        logger.info("stopping: finishing requests in flight")
 
 
 class ThreadedServer:

@@ -28,7 +28,7 @@ from types import FrameType
 
 from aiohttp import web
 
-from mockserver.serving.server import serve
+from mockserver.serving.server import STOP_SIGNALS, listen_problem, serve_until_signalled
 
 # How long the parent waits for every worker to listen before it gives up.
 STARTUP_TIMEOUT_SECONDS = 60.0
@@ -92,7 +92,8 @@ def serve_workers(
             if worker.pid is not None and worker.exitcode is None:
                 os.kill(worker.pid, signal.SIGTERM)
 
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    # The parent runs no event loop: plain handlers pass the stop on to the workers.
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
         with reserved_port(host, port) as bound:
             for number in range(count):
@@ -101,7 +102,12 @@ def serve_workers(
                 )
                 worker.start()
                 workers.append(worker)
-            _wait_until_listening(workers, reports, lambda: stopping)
+            wait_until_listening(
+                reports,
+                count,
+                failed=lambda: any(worker.exitcode is not None for worker in workers),
+                stopped=lambda: stopping,
+            )
         if stopping:
             return 0
         on_ready(bound)
@@ -115,20 +121,28 @@ def serve_workers(
             signal.signal(signum, handler)
 
 
-def _wait_until_listening(
-    workers: list[BaseProcess], reports: multiprocessing.Queue[str], stopped: Callable[[], bool]
+def wait_until_listening(
+    reports: multiprocessing.Queue[str],
+    count: int,
+    *,
+    failed: Callable[[], bool],
+    stopped: Callable[[], bool],
+    timeout: float = STARTUP_TIMEOUT_SECONDS,
 ) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    """Return once `count` workers report LISTENING, or `stopped()` turns true.
+
+    Raises `WorkersError` with a worker's report of why it cannot listen, when
+    `failed()` (a worker ended) or when `timeout` seconds pass first.
+    """
+    deadline = time.monotonic() + timeout
     listening = 0
-    while listening < len(workers) and not stopped():
+    while listening < count and not stopped():
         try:
             report = reports.get(timeout=0.1)
         except queue.Empty:
             if time.monotonic() > deadline:
-                raise WorkersError(
-                    f"the workers did not listen within {STARTUP_TIMEOUT_SECONDS:g} s"
-                ) from None
-            if any(worker.exitcode is not None for worker in workers):
+                raise WorkersError(f"the workers did not listen within {timeout:g} s") from None
+            if failed():
                 raise WorkersError("a worker stopped while starting") from None
             continue
         if report != LISTENING:
@@ -151,24 +165,19 @@ def _worker(
     make_app: AppFactory, host: str, port: int, reports: multiprocessing.Queue[str]
 ) -> None:
     """One worker: serve until SIGINT or SIGTERM, telling the parent once it listens."""
-    # The parent's handlers came along with the fork; the event loop installs its own.
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # The parent's handlers came along with the fork; serving installs its own.
+    for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
     try:
-        asyncio.run(_serve_until_stopped(make_app(), host, port, reports))
+        asyncio.run(
+            serve_until_signalled(
+                make_app(),
+                host,
+                port,
+                reuse_port=True,
+                on_ready=lambda _: reports.put(LISTENING),
+            )
+        )
     except OSError as error:
-        reason = os.strerror(error.errno).lower() if error.errno else str(error)
-        reports.put(f"cannot listen on {host}:{port}: {reason}")
+        reports.put(listen_problem(host, port, error))
         sys.exit(1)
-
-
-async def _serve_until_stopped(
-    app: web.Application, host: str, port: int, reports: multiprocessing.Queue[str]
-) -> None:
-    async with serve(app, host, port, reuse_port=True):
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        reports.put(LISTENING)
-        await stop.wait()

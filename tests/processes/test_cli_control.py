@@ -14,8 +14,6 @@ from typing import Any
 
 import pytest
 
-from mockserver.cli.main import control_line, main
-from mockserver.config import Config
 from tests.processes.commands import free_port, run
 
 
@@ -43,44 +41,6 @@ def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     finally:
         process.kill()
         process.wait()
-
-
-def parse_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    """The one line a bad flag prints; the server never starts."""
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    assert exited.value.code == 2
-    return capsys.readouterr().err.strip().splitlines()[-1]
-
-
-@pytest.mark.parametrize(
-    ("argv", "names"),
-    [
-        (["--clock", "frozen"], "--clock"),
-        (["--clock", "frozen:yesterday"], "--clock"),
-        (["--clock", "later"], "--clock"),
-        (["--activity", "-1"], "--activity"),
-        (["--activity", "nan"], "--activity"),
-        (["--activity", "1001"], "--activity"),
-        (["--control-token", "short"], "--control-token"),
-    ],
-)
-def test_bad_values_give_one_line(
-    capsys: pytest.CaptureFixture[str], argv: list[str], names: str
-) -> None:
-    assert names in parse_error(capsys, *argv)
-
-
-def test_an_open_control_api_off_the_loopback_does_not_start(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert main(["--host", "0.0.0.0", "--entries", "5"]) == 2
-    error = capsys.readouterr().err.strip().splitlines()
-    assert len(error) == 1
-    assert "--control-token" in error[0]
-    monkeypatch.setenv("MOCKSERVER_NO_CONTROL", "maybe")
-    assert main(["--entries", "5"]) == 2
-    assert "MOCKSERVER_NO_CONTROL" in capsys.readouterr().err
 
 
 def control(url: str, endpoint: str, headers: dict[str, str] | None = None) -> Any:
@@ -116,12 +76,3 @@ def test_the_help_lists_the_new_flags() -> None:
     help_text = run("--help").stdout
     for flag in ("--clock", "--activity", "--control-token", "--no-control"):
         assert flag in help_text
-
-
-def test_with_several_workers_the_control_api_is_off_and_says_why(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["--workers", "2", "--control-token", "x" * 16, "--entries", "5"]) == 2
-    assert "--control-token" in capsys.readouterr().err
-    line = control_line("http://127.0.0.1:1", Config(workers=2, control=False))
-    assert line == "Control API: off (each of the --workers processes has its own world)"

@@ -1,15 +1,11 @@
-"""`--scenario` on the command line: served, listed by `keys`, and refused when invalid."""
+"""`--scenario` on the command line: served, and refused when invalid."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from mockserver.cli.main import main
 from tests import REPO_ROOT
 
 FIVE_LINES = REPO_ROOT / "examples" / "scenarios" / "five-lines.yaml"
@@ -32,17 +28,6 @@ def test_an_invalid_scenario_stops_the_server_before_it_listens(tmp_path: Path) 
         '  projects[0].auditLog[0].timestamp: expected an integer in Unix ms, got "2024-01-01"',
         '  projects[0].plan: expected one of free, pro, team, enterprise, got "gold"',
     ]
-
-
-def test_keys_lists_the_scenarios_keys(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    expected = [{"project": "prj_1", "slug": "project-1", "role": "admin", "key": "demo-admin"}]
-    assert main(["keys", "--scenario", str(FIVE_LINES)]) == 0
-    assert json.loads(capsys.readouterr().out) == expected
-    monkeypatch.setenv("MOCKSERVER_SCENARIO", str(FIVE_LINES))
-    assert main(["keys"]) == 0
-    assert json.loads(capsys.readouterr().out) == expected
 
 
 def test_entries_and_seed_add_generated_entries_to_the_served_scenario() -> None:

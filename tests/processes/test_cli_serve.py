@@ -1,9 +1,7 @@
-"""The `mockserver` command line: flags, environment, keys, errors and clean stops."""
+"""The `mockserver` process: its errors, exit statuses and clean stops."""
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import socket
 import time
@@ -11,36 +9,9 @@ import urllib.request
 
 import pytest
 
-from mockserver.cli.main import main
 from mockserver.config import WorldConfig
 from mockserver.generate.world import generate_world
 from tests.processes.commands import free_port, run, started
-
-
-def test_keys_prints_every_projects_keys_first_project_first(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["keys", "--seed", "5", "--projects", "2", "--entries", "10"]) == 0
-    listing = json.loads(capsys.readouterr().out)
-    world = generate_world(WorldConfig(seed=5, projects=2, entries=10))
-    expected = [
-        {"project": p.id, "slug": p.slug, "role": k.role.value, "key": k.key}
-        for p in world.projects
-        for k in p.keys
-    ]
-    assert listing == expected
-    assert [entry["role"] for entry in listing[:2]] == ["admin", "member"]
-
-
-def test_environment_variables_set_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    os.environ["MOCKSERVER_SEED"] = "5"
-    try:
-        assert main(["keys", "--entries", "10"]) == 0
-        from_env = capsys.readouterr().out
-    finally:
-        del os.environ["MOCKSERVER_SEED"]
-    assert main(["keys", "--entries", "10", "--seed", "5"]) == 0
-    assert capsys.readouterr().out == from_env
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
-"""Servers of the same seed answer alike: across processes, and from `--workers` processes."""
+"""Servers of the same seed answer alike, across processes and from `--workers` processes;
+how `serve_workers` starts, stops and fails."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import selectors
 import signal
@@ -18,9 +20,13 @@ from pathlib import Path
 from random import Random
 from urllib.parse import urlencode
 
+import pytest
+from aiohttp import web
+
 from mockserver.config import WorldConfig
 from mockserver.domain.ids import api_key
 from mockserver.generate.world import DOCUMENTED_ACTIONS
+from mockserver.serving.workers import WorkersError, serve_workers
 from tests import REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -166,3 +172,58 @@ def test_a_bad_worker_count_gives_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert "--workers" in result.stderr.strip().splitlines()[-1]
     assert "Traceback" not in result.stderr
+
+
+def hello_app() -> web.Application:
+    async def hello(request: web.Request) -> web.Response:
+        return web.json_response({"pid": os.getpid()})
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    return app
+
+
+def pid_at(port: int) -> int:
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with direct.open(f"http://127.0.0.1:{port}/", timeout=10) as response:
+        return int(json.loads(response.read())["pid"])
+
+
+def test_serve_workers_stops_every_worker_on_a_signal_and_returns_0() -> None:
+    workers: set[int | None] = set()
+    answered_by: set[int | None] = set()
+
+    def on_ready(port: int) -> None:
+        workers.update(child.pid for child in multiprocessing.active_children())
+        answered_by.update(pid_at(port) for _ in range(20))
+        os.kill(os.getpid(), signal.SIGTERM)  # the parent passes it on to each worker
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert serve_workers(hello_app, "127.0.0.1", 0, 2, on_ready) == 0
+    assert len(workers) == 2 and answered_by <= workers
+    assert multiprocessing.active_children() == []
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_worker_that_ends_on_its_own_stops_the_others_and_returns_1(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    def on_ready(port: int) -> None:
+        one = multiprocessing.active_children()[0]
+        assert one.pid is not None
+        os.kill(one.pid, signal.SIGKILL)
+
+    assert serve_workers(hello_app, "127.0.0.1", 0, 2, on_ready) == 1
+    assert (
+        "mockserver: a worker stopped unexpectedly; stopping the others" in capfd.readouterr().err
+    )
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_fails_to_start_is_a_workers_error() -> None:
+    def broken() -> web.Application:
+        raise RuntimeError("no app")
+
+    with pytest.raises(WorkersError, match=r"^a worker stopped while starting$"):
+        serve_workers(broken, "127.0.0.1", 0, 2, lambda port: pytest.fail("never ready"))
+    assert multiprocessing.active_children() == []

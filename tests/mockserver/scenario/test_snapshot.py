@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver import Config, ThreadedServer, create_app
-from mockserver.cli.main import main
 from mockserver.config import ScenarioConfig, WorldConfig
 from mockserver.domain.models import AuditEntry, Role, World
 from mockserver.generate.world import DOCUMENTED_ACTIONS, generate_world
@@ -175,57 +174,6 @@ def test_a_member_key_of_another_project_is_refused(replay: Replay) -> None:
         snapshot_of(
             replay.original.url, replay.world, member_key=key_of(replay.world, 1, Role.MEMBER)
         )
-
-
-def test_the_command_writes_the_file_and_reports(
-    replay: Replay, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    admin = key_of(replay.world, 0, Role.ADMIN)
-    out = tmp_path / "snap.json"
-    args = ["snapshot", "--base-url", replay.original.url, "--admin-key", admin, "--out", str(out)]
-    assert main([*args, "--max-entries", "50", "--concurrency", "2"]) == 0
-    printed = capsys.readouterr()
-    assert "50 of 800 (6.2%): PARTIAL" in printed.out and "stopped by --max-entries" in printed.out
-    assert f"Wrote {out}" in printed.out
-    assert len(load_scenario(out)["projects"][0]["auditLog"]) == 50
-    assert admin not in printed.out + printed.err
-
-
-@pytest.mark.parametrize(
-    ("args", "status", "message"),
-    [
-        (["--admin-key", "alk_a_wrong"], 1, "401: the key alk_a_wr… was not accepted"),
-        (["--admin-key", "MEMBER"], 1, "403: the key alk_m_"),
-        (["--admin-key", "ADMIN", "--base-url", "ftp://x"], 2, "--base-url: expected an http"),
-        (["--base-url", "URL"], 2, "--admin-key is required"),
-    ],
-)
-def test_the_command_fails_with_one_line_and_writes_nothing(
-    replay: Replay,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    args: list[str],
-    status: int,
-    message: str,
-) -> None:
-    values = {
-        "ADMIN": key_of(replay.world, 0, Role.ADMIN),
-        "MEMBER": key_of(replay.world, 0, Role.MEMBER),
-        "URL": replay.original.url,
-    }
-    args = [values.get(arg, arg) for arg in args]
-    if "--base-url" not in args:
-        args += ["--base-url", replay.original.url]
-    out = tmp_path / "snap.json"
-    code: int | str | None
-    try:
-        code = main(["snapshot", *args, "--out", str(out)])
-    except SystemExit as exit:  # argparse rejects a malformed flag itself
-        code = exit.code
-    assert code == status
-    err = capsys.readouterr().err.strip().splitlines()
-    assert message in err[-1] and "Traceback" not in "".join(err)
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_log_that_grows_meanwhile_is_reported() -> None:

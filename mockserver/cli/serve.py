@@ -1,0 +1,128 @@
+"""`mockserver`: serve the mock, from this process or from `--workers` forked ones."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Mapping, Sequence
+from functools import partial
+
+from mockserver.api.keys import state_key
+from mockserver.app import create_app
+from mockserver.cli import options
+from mockserver.cli.options import Command, Resolved, UsageError
+from mockserver.config import Config
+from mockserver.control.security import CONTROL_PREFIX, TOKEN_HEADER, startup_problem
+from mockserver.domain.models import World
+from mockserver.serving.logs import setup_logging
+from mockserver.serving.server import listen_problem, serve_until_signalled, server_url
+from mockserver.serving.workers import WorkersError, serve_workers
+
+COMMAND = Command(
+    "mockserver",
+    "Serve a seeded mock of the Audit Log & Project API. "
+    "'mockserver keys' prints the API keys of a world as JSON.",
+    options.SERVE,
+)
+
+
+def serve_config(resolved: Resolved) -> Config:
+    """The server the options describe; `UsageError` for options that do not go together."""
+    workers = resolved[options.WORKERS]
+    config = Config(
+        world=options.world_config(resolved),
+        host=resolved[options.HOST],
+        port=resolved[options.PORT],
+        cache_ttl_seconds=resolved[options.CACHE_TTL],
+        log_level=resolved[options.LOG_LEVEL],
+        clock_frozen_at_ms=resolved[options.CLOCK],
+        activity_per_second=resolved[options.ACTIVITY],
+        # Each worker process would have its own world, clock and journal, and a control
+        # request would reach one of them at random: the control API needs one process.
+        control=not resolved[options.NO_CONTROL] and workers == 1,
+        control_token=resolved[options.CONTROL_TOKEN],
+        workers=workers,
+    )
+    if config.workers > 1 and config.control_token is not None:
+        raise UsageError("--control-token: the control API is off with --workers above 1")
+    problem = startup_problem(config)
+    if problem is not None:
+        raise UsageError(problem)
+    return config
+
+
+def banner(url: str, world: World) -> str:
+    """Where the mock listens, each project's keys, and a first request to try."""
+    lines = [f"Audit Log & Project API mock listening on {url}"]
+    for project in world.projects:
+        lines.append(f"  project {project.id} ({project.slug}, {len(project.log)} entries)")
+        for key in project.keys:
+            lines.append(f"    {key.role.value:<6} key: {key.key}")
+    lines.append(
+        f"Try: curl -H 'Authorization: Bearer {world.projects[0].keys[0].key}' "
+        f"{url}/api/v1/audit-log?limit=5"
+    )
+    return "\n".join(lines)
+
+
+def control_line(url: str, config: Config) -> str:
+    """Where the control API is and what guards it, or why it is off."""
+    if not config.control:
+        if config.workers > 1:
+            return "Control API: off (each of the --workers processes has its own world)"
+        return "Control API: off (--no-control)"
+    guard = f"needs {TOKEN_HEADER}" if config.control_token else "loopback only"
+    return f"Control API: {url}{CONTROL_PREFIX} ({guard})"
+
+
+def announce(url: str, world: World, config: Config) -> None:
+    """Print the banner and the control line once the mock listens on `url`."""
+    print(banner(url, world), flush=True)
+    print(control_line(url, config), flush=True)
+
+
+def _serve_workers(config: Config) -> int:
+    """Generate the world once, then serve it from `config.workers` processes."""
+    world = create_app(config)[state_key].world
+
+    def on_ready(port: int) -> None:
+        announce(server_url(config.host, port), world, config)
+        print(f"Serving from {config.workers} worker processes", flush=True)
+
+    try:
+        return serve_workers(
+            partial(create_app, config, world=world),
+            config.host,
+            config.port,
+            config.workers,
+            on_ready,
+        )
+    except WorkersError as error:
+        print(f"mockserver: {error}", file=sys.stderr)
+        return 1
+
+
+def _serve_here(config: Config) -> int:
+    """Serve from this process until SIGINT or SIGTERM."""
+    app = create_app(config)
+    world = app[state_key].world
+    asyncio.run(
+        serve_until_signalled(
+            app,
+            config.host,
+            config.port,
+            on_ready=lambda server: announce(server.url, world, config),
+        )
+    )
+    return 0
+
+
+def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """Serve until stopped: 0 after SIGINT or SIGTERM, 1 when it cannot listen."""
+    config = serve_config(COMMAND.resolve(argv, environ))
+    setup_logging(config.log_level)
+    try:
+        return _serve_workers(config) if config.workers > 1 else _serve_here(config)
+    except OSError as error:
+        print(f"mockserver: {listen_problem(config.host, config.port, error)}", file=sys.stderr)
+        return 1
