@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.domain.draws import Draws
 from mockserver.domain.models import SYSTEM_USER
-from mockserver.generate.sampling import Draws
 
 ENTITY_FIELDS = ("name", "status", "owner", "dueDate", "amount", "tags", "description", "priority")
 INTEGRATIONS = ("salesforce", "hubspot", "zendesk", "github", "slack", "stripe", "jira")

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
+from mockserver.domain.draws import Draws
 from mockserver.domain.ids import ulid, ulid_timestamp
 from mockserver.domain.metadata import Context, Vocabulary, metadata_for
 from mockserver.domain.models import AuditEntry
-from mockserver.generate.sampling import Draws
 from mockserver.generate.timeline import Timeline
 from mockserver.store.audit_log import NOTHING, AuditQuery, Page, Segment
 
