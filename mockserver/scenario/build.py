@@ -13,7 +13,7 @@ from itertools import chain
 from typing import Any
 
 from mockserver.config import WorldConfig
-from mockserver.domain.ids import ulid
+from mockserver.domain.ids import derived_key, ulid
 from mockserver.domain.models import SYSTEM_USER, ApiKey, AuditEntry, Member, Project, Role, World
 from mockserver.generate.world import ENTITY_TYPES, generate_world, slugify
 from mockserver.scenario.document import (
@@ -69,12 +69,6 @@ def scenario_world(document: Document, world_end_ms: int, *, source: str = "scen
     if problems:
         raise ScenarioError(source, problems)
     return World(projects)
-
-
-def derived_key(project_id: str, role: Role, position: int) -> str:
-    """A key for a project that lists none: stable across restarts, shown at start."""
-    digest = hashlib.sha256(f"auditlog-mock/scenario/{project_id}/{position}/{role}".encode())
-    return f"alk_{role.value[0]}_{digest.hexdigest()[:32]}"
 
 
 def _project(
@@ -203,7 +197,8 @@ def _keys(raw: list[dict[str, Any]] | None, project_id: str) -> list[ApiKey]:
     keys = []
     for position, item in enumerate(raw):
         role = Role(item["role"])
-        key = item.get("key") or derived_key(project_id, role, position)
+        # A key the file leaves out is derived, so that it survives restarts.
+        key = item.get("key") or derived_key(role, "scenario", project_id, position)
         keys.append(ApiKey(key, role, project_id))
     return keys
 
