@@ -15,6 +15,7 @@ from typing import Any
 from mockserver.config import WorldConfig
 from mockserver.domain.ids import derived_key, ulid
 from mockserver.domain.models import SYSTEM_USER, ApiKey, AuditEntry, Member, Project, Role, World
+from mockserver.domain.rules import OWNER, live_after
 from mockserver.generate.world import ENTITY_TYPES, generate_world, slugify
 from mockserver.scenario.document import (
     Document,
@@ -150,18 +151,11 @@ def _entity_types(raw: int | list[str] | None, log: list[AuditEntry]) -> list[st
 
 
 def _entities(raw: int | list[str] | None, log: list[AuditEntry]) -> set[str]:
-    live: dict[str, None] = {}
-    for entry in log:
-        if entry.entity_id is None:
-            continue
-        if entry.action == "entity.created":
-            live[entry.entity_id] = None
-        elif entry.action == "entity.deleted":
-            live.pop(entry.entity_id, None)
+    live = live_after(log)
     if raw is None:
         return set(live)
     if isinstance(raw, int):
-        return set(_filled(list(live), raw, _numbered("ent_")))
+        return set(_filled(live, raw, _numbered("ent_")))
     return set(raw)
 
 
@@ -177,7 +171,7 @@ def _members(raw: int | list[dict[str, Any]] | None, log: list[AuditEntry]) -> l
     ids = users if raw is None else _filled(users, raw, _numbered("usr_"))
     # Someone must be able to perform admin actions, as in a generated world.
     return [
-        _member(user_id, position, "owner" if position == 0 else "member", {})
+        _member(user_id, position, OWNER if position == 0 else "member", {})
         for position, user_id in enumerate(ids)
     ]
 
