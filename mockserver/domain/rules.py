@@ -176,6 +176,10 @@ RULES: Mapping[str, Rule] = _table(
 )
 
 
+# The actions that create entities (`entity.created`), for reading them from a log.
+CREATING_ACTIONS = tuple(a for a, rule in RULES.items() if rule.entity is EntityChange.CREATE)
+
+
 def instead_of(rule: Rule) -> Rule:
     """The rule of the action a generator makes when `rule`'s has nothing to act on."""
     if rule.instead is None:

@@ -69,11 +69,12 @@ class _ProjectActivity:
         members = list(project.members)
         state = cls(project, sorted(project.live_entities), vocabulary(fake, members), members)
         # The action index finds the creations without reading the rest of the log.
-        created = project.log.query(AuditQuery(action="entity.created", limit=len(project.log)))
-        for entry in created.entries:
-            entity_type = entry.metadata.get("entityType")
-            if entry.entity_id in project.live_entities and isinstance(entity_type, str):
-                state.entity_type_of[entry.entity_id] = entity_type
+        for action in rules.CREATING_ACTIONS:
+            created = project.log.query(AuditQuery(action=action, limit=len(project.log)))
+            for entry in created.entries:
+                entity_type = entry.metadata.get("entityType")
+                if entry.entity_id in project.live_entities and isinstance(entity_type, str):
+                    state.entity_type_of[entry.entity_id] = entity_type
         return state
 
 

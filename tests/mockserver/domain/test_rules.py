@@ -18,6 +18,7 @@ from mockserver.domain.clock import Clock
 from mockserver.domain.events import EventWriter, fork_world
 from mockserver.domain.models import SYSTEM_USER, AuditEntry, Member, World
 from mockserver.domain.rules import (
+    CREATING_ACTIONS,
     RULES,
     EntityChange,
     MemberChange,
@@ -62,6 +63,7 @@ def test_the_table_says_what_the_readme_says() -> None:
         "entity.deleted",
     }
     assert changes["entity.created"] is EntityChange.CREATE
+    assert CREATING_ACTIONS == ("entity.created",)
     assert changes["entity.updated"] is EntityChange.CHANGE
     assert changes["entity.deleted"] is EntityChange.DELETE
     counts = {action: rule.counts for action, rule in RULES.items() if rule.counts}
