@@ -7,22 +7,23 @@ an `EventWriter`, so both obey the same rules:
   `AuditLogEntry` schema of `openapi.yaml`; `id`, `timestamp`, `entityId` and `metadata`
   may be left out and are filled in (a ULID, the clock's now, `null`, `{}`);
 - a batch is validated as a whole before anything is stored;
-- a stored event changes what the project counts derive from (`EFFECTS`).
+- a stored event changes its project as the rule of its action says (`rules.apply`),
+  and so what the project counts derive from.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from random import Random
 from typing import Any
 
 import jsonschema_rs
 
+from mockserver.domain import rules
 from mockserver.domain.clock import Clock
 from mockserver.domain.ids import ulid
-from mockserver.domain.models import AuditEntry, Member, Project, World
+from mockserver.domain.models import AuditEntry, Project, World
 from mockserver.spec.loader import Spec, schema_validator
 from mockserver.spec.problems import first_problem
 from mockserver.store.audit_log import AuditLog
@@ -32,7 +33,6 @@ ENTRY_SCHEMA = "AuditLogEntry"
 FILLED_IN = ("id", "timestamp", "entityId", "metadata")
 # A ULID holds 48 bits of milliseconds; later instants could not be ordered by id.
 MAX_TIMESTAMP_MS = 2**48 - 1
-MEMBER_ROLES = ("member", "admin")
 
 
 class InvalidEvent(ValueError):
@@ -105,7 +105,7 @@ class EventWriter:
         self._check_unique(project, events, entries)
         store(project, entries)
         for entry in entries:
-            apply_effects(project, entry)
+            rules.apply(project, entry)
         return entries
 
     def _complete(self, event: Any, where: str) -> AuditEntry:
@@ -158,64 +158,6 @@ def store(project: Project, entries: Sequence[AuditEntry]) -> None:
     of its batch, and appending the newest entry is what the log does cheaply."""
     for entry in sorted(entries, key=lambda entry: entry.sort_key):
         project.log.add(entry)
-
-
-def _entity_created(project: Project, entry: AuditEntry) -> None:
-    if entry.entity_id is not None:
-        project.live_entities.add(entry.entity_id)
-
-
-def _entity_deleted(project: Project, entry: AuditEntry) -> None:
-    if entry.entity_id is not None:
-        project.live_entities.discard(entry.entity_id)
-
-
-def _entity_type_created(project: Project, entry: AuditEntry) -> None:
-    name = entry.metadata.get("name")
-    if isinstance(name, str) and name not in project.entity_types:
-        project.entity_types.append(name)
-
-
-def invited_member_id(email: str) -> str:
-    """The user id a member invited by an event gets: derived from the email, so stable."""
-    return "usr_" + hashlib.sha256(email.encode()).hexdigest()[:8]
-
-
-def _member_invited(project: Project, entry: AuditEntry) -> None:
-    email = entry.metadata.get("email")
-    if not isinstance(email, str) or any(m.email == email for m in project.members):
-        return
-    role = entry.metadata.get("role")
-    project.members.append(
-        Member(
-            id=invited_member_id(email),
-            name=email.partition("@")[0].replace(".", " ").title(),
-            email=email,
-            role=role if role in MEMBER_ROLES else "member",
-        )
-    )
-
-
-def _member_removed(project: Project, entry: AuditEntry) -> None:
-    email = entry.metadata.get("email")
-    project.members[:] = [m for m in project.members if m.email != email]
-
-
-# What each action changes in the project, hence in its counts (served through the
-# cache). Other actions only add to the log.
-EFFECTS: Mapping[str, Callable[[Project, AuditEntry], None]] = {
-    "entity.created": _entity_created,
-    "entity.deleted": _entity_deleted,
-    "entity_type.created": _entity_type_created,
-    "member.invited": _member_invited,
-    "member.removed": _member_removed,
-}
-
-
-def apply_effects(project: Project, entry: AuditEntry) -> None:
-    effect = EFFECTS.get(entry.action)
-    if effect is not None:
-        effect(project, entry)
 
 
 def fork_world(world: World) -> World:

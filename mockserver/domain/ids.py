@@ -33,7 +33,19 @@ def ulid_timestamp(text: str) -> int | None:
     return value >> 80
 
 
+def derived_key(role: str, *scope: str | int) -> str:
+    """An API key for `role`, derived from where it belongs, so that restarts keep it.
+
+    `scope` names the key's place: a generated world's seed and project index, or a
+    scenario's project id and the key's position. Different places give different keys.
+
+    >>> derived_key("admin", 2024, 0)[:6]
+    'alk_a_'
+    """
+    text = "/".join(["auditlog-mock", *map(str, scope), role])
+    return f"alk_{role[0]}_{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
 def api_key(seed: int, project_index: int, role: str) -> str:
-    """A project's API key, derived from the world's seed so that restarts keep it."""
-    digest = hashlib.sha256(f"auditlog-mock/{seed}/{project_index}/{role}".encode()).hexdigest()
-    return f"alk_{role[0]}_{digest[:32]}"
+    """A generated project's API key, derived from the world's seed."""
+    return derived_key(role, seed, project_index)

@@ -7,16 +7,17 @@ is handled, which nobody can tell from a background task: every read sees every 
 up to the clock's now. A frozen clock therefore produces nothing until it is advanced,
 and advancing it by a minute produces a minute's worth at once.
 
-The events follow the world's rules: system actions by `system`, member, key and
-project changes by owners and admins, entity changes by members (or an integration),
-updates and deletions only of live entities. They are stored through the
-`EventWriter`, so `entity.created` raises `entityCount` once the cache refreshes.
+The events follow the world's rules, read from `mockserver.domain.rules`: who performs
+each action, which entity it acts on (updates and deletions only of live entities), and
+how its metadata is built. When the project has nobody the rule allows (a scenario
+without admins or members), an admin's action falls back to a member, a member's to
+`system`. Events are stored through the `EventWriter`, so `entity.created` raises
+`entityCount` once the cache refreshes.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from random import Random
@@ -26,10 +27,19 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from faker import Faker
 
+from mockserver.domain import rules
 from mockserver.domain.clock import Clock
+from mockserver.domain.draws import Draws
 from mockserver.domain.events import EventWriter
-from mockserver.domain.models import SYSTEM_USER, Project, World
-from mockserver.generate.world import ACTION_WEIGHTS, ENTITY_FIELDS, INTEGRATIONS
+from mockserver.domain.metadata import Context, Vocabulary
+from mockserver.domain.models import SYSTEM_USER, Member, Project, World
+from mockserver.generate.world import (
+    ACTION_WEIGHTS,
+    INTEGRATION_SHARE,
+    member_weights,
+    vocabulary,
+    with_members,
+)
 from mockserver.store.audit_log import AuditQuery
 
 MAX_EVENTS_PER_SECOND = 1_000.0
@@ -47,19 +57,24 @@ class _ProjectActivity:
     project: Project
     # Live entities in a deterministic order (a set's order varies between runs).
     live: list[str]
+    # The words of its metadata, and the members they were made for.
+    words: Vocabulary
+    words_members: list[Member]
     entity_type_of: dict[str, str] = field(default_factory=dict)
     # Cumulative weights of the members by rank: a few do most of the work.
     member_weights: list[float] = field(default_factory=list)
 
     @classmethod
-    def of(cls, project: Project) -> _ProjectActivity:
-        state = cls(project, sorted(project.live_entities))
+    def of(cls, project: Project, fake: Faker) -> _ProjectActivity:
+        members = list(project.members)
+        state = cls(project, sorted(project.live_entities), vocabulary(fake, members), members)
         # The action index finds the creations without reading the rest of the log.
-        created = project.log.query(AuditQuery(action="entity.created", limit=len(project.log)))
-        for entry in created.entries:
-            entity_type = entry.metadata.get("entityType")
-            if entry.entity_id in project.live_entities and isinstance(entity_type, str):
-                state.entity_type_of[entry.entity_id] = entity_type
+        for action in rules.CREATING_ACTIONS:
+            created = project.log.query(AuditQuery(action=action, limit=len(project.log)))
+            for entry in created.entries:
+                entity_type = entry.metadata.get("entityType")
+                if entry.entity_id in project.live_entities and isinstance(entity_type, str):
+                    state.entity_type_of[entry.entity_id] = entity_type
         return state
 
 
@@ -82,7 +97,7 @@ class Activity:
         self._rng = Random(f"activity/{self._seed}")
         self._fake = Faker("en_US")
         self._fake.seed_instance(f"activity/{self._seed}")
-        self._projects = [_ProjectActivity.of(project) for project in world.projects]
+        self._projects = [_ProjectActivity.of(project, self._fake) for project in world.projects]
         # Busier projects get more of the activity, in proportion to their logs.
         self._project_weights = list(accumulate(len(p.log) + 1 for p in world.projects))
         self._next_ms = self._clock.now_ms() + self._gap_ms()
@@ -111,9 +126,36 @@ class Activity:
         return self._rng.expovariate(self.per_second / 1000)
 
     def _event(self, state: _ProjectActivity) -> Event:
-        action = self._rng.choices(_ACTIONS, cum_weights=_ACTION_WEIGHTS)[0]
-        action, user, entity_id, metadata = _BUILDERS[action](self, state)
-        return {"action": action, "userId": user, "entityId": entity_id, "metadata": metadata}
+        rule = rules.RULES[self._rng.choices(_ACTIONS, cum_weights=_ACTION_WEIGHTS)[0]]
+        entity_id = None
+        if rule.entity.needs_live:
+            entity_id = self._pick_live(state)
+        while not self._possible(state, rule, entity_id):
+            rule = rules.instead_of(rule)
+        entity_type = None
+        if rule.entity is rules.EntityChange.CREATE:
+            entity_id = f"ent_{self._rng.getrandbits(64):016x}"
+            entity_type = self._rng.choice(state.project.entity_types or ["entity"])
+            state.live.append(entity_id)
+            state.entity_type_of[entity_id] = entity_type
+        elif entity_id is not None:
+            entity_type = state.entity_type_of.get(entity_id, "entity")
+            if rule.entity is rules.EntityChange.DELETE:
+                state.live.pop()
+                state.entity_type_of.pop(entity_id, None)
+        user = self._performer(state, rule.performer)
+        context = Context(user, entity_type, self._words(state))
+        metadata = rule.metadata(Draws(self._rng.getrandbits(64)), context)
+        return {"action": rule.action, "userId": user, "entityId": entity_id, "metadata": metadata}
+
+    @staticmethod
+    def _possible(state: _ProjectActivity, rule: rules.Rule, entity_id: str | None) -> bool:
+        """Whether `rule` has something to act on: a live entity, a member to remove."""
+        if rule.entity.needs_live and entity_id is None:
+            return False
+        if rule.members is rules.MemberChange.REMOVE:
+            return bool(rules.removable(state.project.members))
+        return True
 
     def _pick_live(self, state: _ProjectActivity) -> str | None:
         """A random live entity, moved to the end of the list; None when there is none.
@@ -126,143 +168,43 @@ class Activity:
             live[slot], live[-1] = live[-1], live[slot]
             if live[-1] in state.project.live_entities:
                 return live[-1]
-            live.pop()
+            state.entity_type_of.pop(live.pop(), None)
         return None
+
+    def _words(self, state: _ProjectActivity) -> Vocabulary:
+        """The project's words, with its members as they are now."""
+        members = state.project.members
+        if state.words_members != members:
+            state.words = with_members(state.words, members)
+            state.words_members = list(members)
+        return state.words
+
+    def _performer(self, state: _ProjectActivity, performer: rules.Performer) -> str:
+        """Someone the rule allows to perform an action, the busiest members most often."""
+        if performer is rules.Performer.SYSTEM:
+            return SYSTEM_USER
+        if performer is rules.Performer.ADMINS:
+            admins = rules.admins(state.project.members)
+            if admins:
+                return self._rng.choice(admins).id
+        elif (
+            performer is rules.Performer.SYSTEM_OR_MEMBERS
+            and self._rng.random() < INTEGRATION_SHARE
+        ):
+            return SYSTEM_USER
+        return self._member(state)
 
     def _member(self, state: _ProjectActivity) -> str:
         members = state.project.members
         if not members:
             return SYSTEM_USER
         if len(state.member_weights) != len(members):
-            ranks = range(len(members))
-            state.member_weights = list(accumulate(1 / (rank + 1) for rank in ranks))
+            state.member_weights = list(accumulate(member_weights(len(members))))
         return self._rng.choices(members, cum_weights=state.member_weights)[0].id
 
-    def _admin(self, state: _ProjectActivity) -> str:
-        admins = [m for m in state.project.members if m.role in ("owner", "admin")]
-        return self._rng.choice(admins).id if admins else self._member(state)
-
-    def _source_user(self, state: _ProjectActivity) -> tuple[str, str]:
-        if self._rng.random() < 0.1:
-            return SYSTEM_USER, "integration"
-        return self._member(state), self._rng.choice(("web", "web", "web", "api"))
-
-    def _entity_created(self, state: _ProjectActivity) -> Built:
-        entity_id = f"ent_{self._rng.getrandbits(64):016x}"
-        entity_type = self._rng.choice(state.project.entity_types or ["entity"])
-        state.live.append(entity_id)
-        state.entity_type_of[entity_id] = entity_type
-        user, source = self._source_user(state)
-        metadata = {"entityType": entity_type, "title": self._fake.catch_phrase(), "source": source}
-        return "entity.created", user, entity_id, metadata
-
-    def _entity_updated(self, state: _ProjectActivity) -> Built:
-        entity_id = self._pick_live(state)
-        if entity_id is None:
-            return self._entity_created(state)
-        fields = sorted(self._rng.sample(ENTITY_FIELDS, self._rng.randint(1, 3)))
-        user, source = self._source_user(state)
-        entity_type = state.entity_type_of.get(entity_id, "entity")
-        metadata = {"entityType": entity_type, "changedFields": fields, "source": source}
-        return "entity.updated", user, entity_id, metadata
-
-    def _entity_deleted(self, state: _ProjectActivity) -> Built:
-        entity_id = self._pick_live(state)
-        if entity_id is None:
-            return self._entity_created(state)
-        state.live.pop()
-        reason = self._rng.choice(("manual", "duplicate", "retention"))
-        entity_type = state.entity_type_of.pop(entity_id, "entity")
-        metadata = {"entityType": entity_type, "reason": reason}
-        return "entity.deleted", self._member(state), entity_id, metadata
-
-    def _integration_synced(self, state: _ProjectActivity) -> Built:
-        status = self._rng.choices(("success", "partial", "failed"), (90, 7, 3))[0]
-        return (
-            "integration.synced",
-            SYSTEM_USER,
-            None,
-            {
-                "integration": self._rng.choice(INTEGRATIONS),
-                "direction": self._rng.choice(("inbound", "outbound")),
-                "recordsSynced": 0 if status == "failed" else self._rng.randint(1, 2_000),
-                "durationMs": self._rng.randint(120, 90_000),
-                "status": status,
-            },
-        )
-
-    def _export_completed(self, state: _ProjectActivity) -> Built:
-        return (
-            "export.completed",
-            SYSTEM_USER,
-            None,
-            {
-                "format": self._rng.choice(("csv", "json", "xlsx")),
-                "rows": self._rng.randint(10, 50_000),
-                "requestedBy": self._member(state),
-            },
-        )
-
-    def _member_invited(self, state: _ProjectActivity) -> Built:
-        role = self._rng.choice(("member", "member", "admin"))
-        return (
-            "member.invited",
-            self._admin(state),
-            None,
-            {"email": self._fake.email(), "role": role},
-        )
-
-    def _member_removed(self, state: _ProjectActivity) -> Built:
-        removable = [m for m in state.project.members if m.role != "owner"]
-        if not removable:
-            return self._member_invited(state)
-        member = self._rng.choice(removable)
-        reason = self._rng.choice(("left_company", "offboarded", "duplicate"))
-        return "member.removed", self._admin(state), None, {"email": member.email, "reason": reason}
-
-    def _api_key_created(self, state: _ProjectActivity) -> Built:
-        return (
-            "api_key.created",
-            self._admin(state),
-            None,
-            {
-                "keyPrefix": f"alk_{self._rng.getrandbits(16):04x}",
-                "role": self._rng.choice(("admin", "member")),
-                "label": f"{self._fake.word()}-{self._fake.word()}",
-            },
-        )
-
-    def _api_key_revoked(self, state: _ProjectActivity) -> Built:
-        return (
-            "api_key.revoked",
-            self._admin(state),
-            None,
-            {"keyPrefix": f"alk_{self._rng.getrandbits(16):04x}"},
-        )
-
-    def _project_updated(self, state: _ProjectActivity) -> Built:
-        fields = [self._rng.choice(("name", "timezone", "retentionDays", "defaultRole"))]
-        return "project.updated", self._admin(state), None, {"changedFields": fields}
-
-
-# action, userId, entityId, metadata: a builder may fall back to another action when
-# its own is not possible (no live entity to update, no member to remove).
-Built = tuple[str, str, str | None, dict[str, Any]]
 
 _ACTIONS = tuple(ACTION_WEIGHTS)
 _ACTION_WEIGHTS = tuple(accumulate(ACTION_WEIGHTS.values()))
-_BUILDERS: dict[str, Callable[[Activity, _ProjectActivity], Built]] = {
-    "entity.created": Activity._entity_created,
-    "entity.updated": Activity._entity_updated,
-    "entity.deleted": Activity._entity_deleted,
-    "integration.synced": Activity._integration_synced,
-    "export.completed": Activity._export_completed,
-    "member.invited": Activity._member_invited,
-    "member.removed": Activity._member_removed,
-    "api_key.created": Activity._api_key_created,
-    "api_key.revoked": Activity._api_key_revoked,
-    "project.updated": Activity._project_updated,
-}
 
 
 def setup_activity(app: web.Application, activity: Activity) -> None:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
+from mockserver.domain.draws import Draws
 from mockserver.domain.ids import ulid, ulid_timestamp
-from mockserver.domain.metadata import Context, Vocabulary, metadata_for
+from mockserver.domain.metadata import Context, Vocabulary
 from mockserver.domain.models import AuditEntry
-from mockserver.generate.sampling import Draws
+from mockserver.domain.rules import RULES
 from mockserver.generate.timeline import Timeline
 from mockserver.store.audit_log import NOTHING, AuditQuery, Page, Segment
 
@@ -103,8 +104,8 @@ class GeneratedLog(Segment[AuditEntry]):
         elif action == "entity_type.created":
             # The log opens with one entity_type.created per type, in the types' order.
             entity_type = columns.entity_type_names[position]
-        metadata = metadata_for(
-            action, Draws(metadata_bits), Context(user_id, entity_type, columns.words)
+        metadata = RULES[action].metadata(
+            Draws(metadata_bits), Context(user_id, entity_type, columns.words)
         )
         return AuditEntry(ulid(timestamp, id_bits), action, user_id, entity_id, metadata, timestamp)
 

@@ -1,12 +1,11 @@
-"""Random draws for a million entries at once, and for one entry at a time.
+"""Random draws for a million entries at once.
 
 A generated log needs a few random choices per entry. Drawn one by one with
 `random.Random`, a million entries take seconds; drawn as random bytes mapped through
 a 256-cell table with `bytes.translate`, they take milliseconds. The tables quantize
 each weight to 1/256, which is precise enough for proportions in fake data.
 
-An entry rendered lazily needs its own few choices, the same whenever it is rendered:
-`Draws` takes them from the digits of one random integer drawn for that entry.
+The choices of one entry rendered lazily come from `mockserver.domain.draws.Draws`.
 """
 
 from __future__ import annotations
@@ -15,9 +14,6 @@ import sys
 from array import array
 from collections.abc import Mapping, Sequence
 from random import Random
-from typing import TypeVar
-
-T = TypeVar("T")
 
 CELLS = 256
 
@@ -103,41 +99,3 @@ def apportion(total: int, weights: Sequence[int], rng: Random) -> list[int]:
             parts[index] += 1
             threshold += whole
     return parts
-
-
-class Draws:
-    """Choices taken in turn from the digits of one random integer.
-
-    Seeding a `random.Random` costs microseconds per entry; an integer of 64 random
-    bits costs nothing and holds far more than the few choices one entry needs.
-
-    >>> draws = Draws(0b1011)
-    >>> draws.below(2), draws.below(2), draws.below(4)
-    (1, 1, 2)
-    """
-
-    __slots__ = ("_bits",)
-
-    def __init__(self, bits: int) -> None:
-        self._bits = bits
-
-    def below(self, bound: int) -> int:
-        """A value from 0 to bound-1."""
-        self._bits, value = divmod(self._bits, bound)
-        return value
-
-    def choice(self, options: Sequence[T]) -> T:
-        return options[self.below(len(options))]
-
-    def randint(self, low: int, high: int) -> int:
-        """A value from low to high, both included."""
-        return low + self.below(high - low + 1)
-
-    def sample(self, options: Sequence[T], count: int) -> list[T]:
-        """`count` different options, in the order drawn."""
-        pool = list(options)
-        return [pool.pop(self.below(len(pool))) for _ in range(count)]
-
-    def weighted(self, options: Sequence[T], table: bytes) -> T:
-        """An option drawn through a `weighted_table` of option indexes."""
-        return options[table[self.below(CELLS)]]

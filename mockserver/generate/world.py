@@ -7,24 +7,33 @@ day (timestamps come from the configured world end, never the wall clock).
 Audit logs are drawn in bulk, a column at a time (see `sampling`), and stored in
 columns (see `columns`): a log of a million entries is generated in about a second
 and holds a few bytes per entry until its entries are asked for.
+
+Who performs each action, the life of each entity and each entry's metadata follow
+the rule table (`mockserver.domain.rules`), read once per action code. A project's
+members are those at the world's end: the log's invitations and removals name people
+as the rules say, but are not replayed into the members, since their emails are drawn
+only when an entry is rendered.
 """
 
 from __future__ import annotations
 
 import re
 from array import array
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from itertools import compress
 from random import Random
 
 from faker import Faker
 
 from mockserver.config import DEFAULT_ENTRIES, WorldConfig
+from mockserver.domain import rules
 from mockserver.domain.ids import api_key
-from mockserver.domain.metadata import ENTITY_FIELDS, INTEGRATIONS, Vocabulary
+from mockserver.domain.metadata import Vocabulary
 from mockserver.domain.models import SYSTEM_USER, ApiKey, Member, Project, Role, World
 from mockserver.generate.columns import NO_ENTITY, Columns, GeneratedLog, entity_id
 from mockserver.generate.sampling import (
+    CELLS,
     apportion,
     draw,
     draw_words,
@@ -38,13 +47,15 @@ from mockserver.store.audit_log import AuditLog
 __all__ = [
     "ACTION_WEIGHTS",
     "DOCUMENTED_ACTIONS",
-    "ENTITY_FIELDS",
     "ENTITY_TYPES",
-    "INTEGRATIONS",
+    "INTEGRATION_SHARE",
     "LOG_SPAN_MS",
     "entries_for",
     "generate_world",
+    "member_weights",
     "slugify",
+    "vocabulary",
+    "with_members",
 ]
 
 DAY_MS = 86_400_000
@@ -71,20 +82,7 @@ ACTION_WEIGHTS: dict[str, float] = {
     "member.removed": 1,
     "api_key.revoked": 1,
 }
-# Actions that automated jobs perform, always as the user `system`.
-SYSTEM_ACTIONS = frozenset({"integration.synced", "export.completed"})
-# Actions only members with an admin role perform.
-ADMIN_ACTIONS = frozenset(
-    {
-        "member.invited",
-        "member.removed",
-        "api_key.created",
-        "api_key.revoked",
-        "project.updated",
-        "entity_type.created",
-    }
-)
-# Share of entity changes made by an integration, hence by `system`.
+# Share of the entity changes that `system` may make (see `rules`) made by an integration.
 INTEGRATION_SHARE = 0.1
 ENTITY_TYPES = (
     "customer",
@@ -109,8 +107,20 @@ DAY_ACTIVITY_TENTHS = (7, 13)
 ACTIONS = ("entity_type.created", *ACTION_WEIGHTS)
 CODE = {action: code for code, action in enumerate(ACTIONS)}
 ACTION_TABLE = weighted_table({CODE[action]: w for action, w in ACTION_WEIGHTS.items()})
-ENTITY_ACTIONS = bytes(
-    1 if cell < len(ACTIONS) and ACTIONS[cell].startswith("entity.") else 0 for cell in range(256)
+_RULES = tuple(rules.RULES[action] for action in ACTIONS)
+
+
+def _by_code(value: list[int]) -> bytes:
+    """A 256-cell table of `value[code]` per action code (0 beyond the actions)."""
+    return bytes(value + [0] * (CELLS - len(value)))
+
+
+# What each action code does to entities, read from the rules once, for `lifecycle`.
+TOUCHES_ENTITY = _by_code([rule.entity is not rules.EntityChange.NONE for rule in _RULES])
+CREATES = _by_code([rule.entity is rules.EntityChange.CREATE for rule in _RULES])
+DELETES = _by_code([rule.entity is rules.EntityChange.DELETE for rule in _RULES])
+INSTEAD = _by_code(
+    [CODE[rule.instead] if rule.instead is not None else code for code, rule in enumerate(_RULES)]
 )
 
 
@@ -138,28 +148,63 @@ def slugify(name: str) -> str:
     return slug or "project"
 
 
-def lifecycle(actions: bytearray, draws: array[int]) -> tuple[array[int], list[int], int]:
-    """The entity of each entity.* entry, so that entities change only while they live.
+def member_weights(count: int) -> list[float]:
+    """How busy each of `count` members is, by rank: a few do most of the work (Zipf-like)."""
+    return [1 / (rank + 1) for rank in range(count)]
 
-    An entity.created makes a new entity; an update or deletion picks a live one
-    (`draws[position]` picks which), and becomes an entity.created when none lives.
-    Returns the entity of each entry (NO_ENTITY for other actions), the entities still
-    live, and how many were created. Entities are numbered in order of creation.
+
+def vocabulary(fake: Faker, members: Sequence[Member]) -> Vocabulary:
+    """The words of a project's metadata: drawn from `fake`, and its members'."""
+    words = Vocabulary(
+        titles=tuple(fake.catch_phrase() for _ in range(60)),
+        labels=tuple(f"{fake.word()}-{fake.word()}" for _ in range(20)),
+        invitees=tuple(fake.email() for _ in range(40)),
+        member_ids=(),
+        member_activity=b"",
+        removable=(),
+    )
+    return with_members(words, members)
+
+
+def with_members(words: Vocabulary, members: Sequence[Member]) -> Vocabulary:
+    """`words` with the member part taken from `members`.
+
+    Exports are requested by the busiest members (the first 256, as many as a weighted
+    table holds), or by `system` in a project without members.
     """
-    created, deleted = CODE["entity.created"], CODE["entity.deleted"]
+    requesters = tuple(member.id for member in members[:CELLS]) or (SYSTEM_USER,)
+    return replace(
+        words,
+        member_ids=requesters,
+        member_activity=weighted_table(dict(enumerate(member_weights(len(requesters))))),
+        removable=tuple(member.email for member in rules.removable(members)),
+    )
+
+
+def lifecycle(actions: bytearray, draws: array[int]) -> tuple[array[int], list[int], int]:
+    """The entity of each entry, so that entities change only while they live (see `rules`).
+
+    A creation makes a new entity; a change or deletion picks a live one
+    (`draws[position]` picks which), and becomes its rule's `instead` (a creation) when
+    none lives. Returns the entity of each entry (NO_ENTITY for actions of no entity),
+    the entities still live, and how many were created. Entities are numbered in order
+    of creation.
+    """
     entities = array("i", [NO_ENTITY]) * len(actions)
     live: list[int] = []
     made = 0
-    for position in compress(range(len(actions)), actions.translate(ENTITY_ACTIONS)):
-        if actions[position] == created or not live:
-            actions[position] = created
+    for position in compress(range(len(actions)), actions.translate(TOUCHES_ENTITY)):
+        code = actions[position]
+        if not live:
+            code = actions[position] = INSTEAD[code]
+        if CREATES[code]:
             entities[position] = made
             live.append(made)
             made += 1
             continue
         slot = draws[position] % len(live)
         entities[position] = live[slot]
-        if actions[position] == deleted:
+        if DELETES[code]:
             last = live.pop()
             if slot < len(live):
                 live[slot] = last
@@ -187,8 +232,7 @@ class _ProjectGenerator:
         domain = f"{slug.split('-')[0]}.example.com"
         self.entity_types = rng.sample(ENTITY_TYPES, rng.randint(3, 9))
         self.members = self._members(domain)
-        # A few members do most of the work, as in real projects (Zipf-like).
-        self.activity = [1 / (rank + 1) for rank in range(len(self.members))]
+        self.activity = member_weights(len(self.members))
         keys = [
             ApiKey(api_key(self.config.seed, self.index, role.value), role, project_id)
             for role in (Role.ADMIN, Role.MEMBER)
@@ -238,31 +282,27 @@ class _ProjectGenerator:
             entity_bits=entity_bits,
             entity_types=draw(rng, uniform_table(len(self.entity_types)), made),
             entity_type_names=tuple(self.entity_types),
-            words=Vocabulary(
-                titles=tuple(fake.catch_phrase() for _ in range(60)),
-                labels=tuple(f"{fake.word()}-{fake.word()}" for _ in range(20)),
-                invitees=tuple(fake.email() for _ in range(40)),
-                member_ids=tuple(member.id for member in self.members),
-                member_activity=weighted_table(dict(enumerate(self.activity))),
-            ),
+            words=vocabulary(fake, self.members),
         )
         return GeneratedLog(columns), {entity_id(entity_bits[entity]) for entity in live}
 
     def _user_tables(self) -> dict[int, bytes]:
-        """Who performs each action: a table of user codes (0 is `system`) per action code."""
+        """Who performs each action: a table of user codes (0 is `system`) per action code.
+
+        The rules say who may; the busiest members are picked most, admins evenly.
+        """
         busiest = {1 + rank: weight for rank, weight in enumerate(self.activity)}
-        admins = {
-            1 + rank: 1.0
-            for rank, member in enumerate(self.members)
-            if member.role in ("owner", "admin")
-        }
         by_integration = sum(busiest.values()) * INTEGRATION_SHARE / (1 - INTEGRATION_SHARE)
-        tables = {CODE[action]: weighted_table({0: 1.0}) for action in SYSTEM_ACTIONS}
-        tables |= {CODE[action]: weighted_table(admins) for action in ADMIN_ACTIONS}
-        tables[CODE["entity.deleted"]] = weighted_table(busiest)
-        for action in ("entity.created", "entity.updated"):
-            tables[CODE[action]] = weighted_table({0: by_integration, **busiest})
-        return tables
+        admin_ids = {member.id for member in rules.admins(self.members)}
+        performers = {
+            rules.Performer.SYSTEM: weighted_table({0: 1.0}),
+            rules.Performer.ADMINS: weighted_table(
+                {1 + rank: 1.0 for rank, m in enumerate(self.members) if m.id in admin_ids}
+            ),
+            rules.Performer.MEMBERS: weighted_table(busiest),
+            rules.Performer.SYSTEM_OR_MEMBERS: weighted_table({0: by_integration, **busiest}),
+        }
+        return {code: performers[rule.performer] for code, rule in enumerate(_RULES)}
 
     def _timeline(self, count: int) -> Timeline:
         """`count` entries over the log's span, busier in working hours and on some days."""

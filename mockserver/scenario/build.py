@@ -13,8 +13,9 @@ from itertools import chain
 from typing import Any
 
 from mockserver.config import WorldConfig
-from mockserver.domain.ids import ulid
+from mockserver.domain.ids import derived_key, ulid
 from mockserver.domain.models import SYSTEM_USER, ApiKey, AuditEntry, Member, Project, Role, World
+from mockserver.domain.rules import OWNER, live_after
 from mockserver.generate.world import ENTITY_TYPES, generate_world, slugify
 from mockserver.scenario.document import (
     Document,
@@ -69,12 +70,6 @@ def scenario_world(document: Document, world_end_ms: int, *, source: str = "scen
     if problems:
         raise ScenarioError(source, problems)
     return World(projects)
-
-
-def derived_key(project_id: str, role: Role, position: int) -> str:
-    """A key for a project that lists none: stable across restarts, shown at start."""
-    digest = hashlib.sha256(f"auditlog-mock/scenario/{project_id}/{position}/{role}".encode())
-    return f"alk_{role.value[0]}_{digest.hexdigest()[:32]}"
 
 
 def _project(
@@ -156,18 +151,11 @@ def _entity_types(raw: int | list[str] | None, log: list[AuditEntry]) -> list[st
 
 
 def _entities(raw: int | list[str] | None, log: list[AuditEntry]) -> set[str]:
-    live: dict[str, None] = {}
-    for entry in log:
-        if entry.entity_id is None:
-            continue
-        if entry.action == "entity.created":
-            live[entry.entity_id] = None
-        elif entry.action == "entity.deleted":
-            live.pop(entry.entity_id, None)
+    live = live_after(log)
     if raw is None:
         return set(live)
     if isinstance(raw, int):
-        return set(_filled(list(live), raw, _numbered("ent_")))
+        return set(_filled(live, raw, _numbered("ent_")))
     return set(raw)
 
 
@@ -183,7 +171,7 @@ def _members(raw: int | list[dict[str, Any]] | None, log: list[AuditEntry]) -> l
     ids = users if raw is None else _filled(users, raw, _numbered("usr_"))
     # Someone must be able to perform admin actions, as in a generated world.
     return [
-        _member(user_id, position, "owner" if position == 0 else "member", {})
+        _member(user_id, position, OWNER if position == 0 else "member", {})
         for position, user_id in enumerate(ids)
     ]
 
@@ -203,7 +191,8 @@ def _keys(raw: list[dict[str, Any]] | None, project_id: str) -> list[ApiKey]:
     keys = []
     for position, item in enumerate(raw):
         role = Role(item["role"])
-        key = item.get("key") or derived_key(project_id, role, position)
+        # A key the file leaves out is derived, so that it survives restarts.
+        key = item.get("key") or derived_key(role, "scenario", project_id, position)
         keys.append(ApiKey(key, role, project_id))
     return keys
 

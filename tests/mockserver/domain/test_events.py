@@ -21,6 +21,7 @@ from mockserver.domain.events import (
 from mockserver.domain.models import Project, World
 from mockserver.spec.loader import load_spec, schema_validator
 from mockserver.store.audit_log import AuditQuery
+from tests.mockserver.domain.replay import Replay
 
 SPEC = load_spec()
 NOW = 1_800_000_000_000
@@ -92,23 +93,13 @@ def test_stored_events_keep_the_log_ordered_and_the_counts_true(
 ) -> None:
     project = fork_world(small_world).projects[0]
     before = len(project.log)
-    live = set(project.live_entities)
-    emails = {m.email for m in project.members}
+    replay = Replay.of(project)
 
     stored = writer_at().add(project, events)
 
-    for entry in stored:  # the effects, replayed by hand in the order given
-        if entry.action == "entity.created":
-            live.add(entry.entity_id)
-        elif entry.action == "entity.deleted":
-            live.discard(entry.entity_id)
-        elif entry.action == "member.invited":
-            emails.add(entry.metadata["email"])
-        elif entry.action == "member.removed":
-            emails.discard(entry.metadata["email"])
-    assert project.live_entities == live
-    assert project.counts().entity_count == len(live)
-    assert {m.email for m in project.members} == emails
+    for entry in stored:  # the effects, replayed through the rule table in the order given
+        replay.apply(entry)
+    replay.assert_matches(project)  # live entities, members, entity types and the counts
     assert len(project.log) == before + len(events)
     order = [entry.sort_key for entry in everything(project)]
     assert order == sorted(order, reverse=True)

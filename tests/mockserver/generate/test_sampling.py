@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from mockserver.generate.sampling import (
     CELLS,
-    Draws,
     apportion,
     select,
     uniform_table,
@@ -84,27 +83,3 @@ def test_apportion_is_right_on_average() -> None:
     firsts = Counter(tuple(apportion(1, [1, 1, 1], rng)) for _ in range(3000))
     assert set(firsts) == {(1, 0, 0), (0, 1, 0), (0, 0, 1)}
     assert all(900 < count < 1100 for count in firsts.values())
-
-
-@given(st.integers(0, 2**64), st.lists(st.integers(1, 50), min_size=1, max_size=8))
-def test_draws_are_in_range_and_the_same_for_the_same_bits(bits: int, bounds: list[int]) -> None:
-    first, again = Draws(bits), Draws(bits)
-    values = [first.below(bound) for bound in bounds]
-    assert values == [again.below(bound) for bound in bounds]
-    assert all(0 <= value < bound for value, bound in zip(values, bounds, strict=True))
-
-
-@given(st.integers(0, 2**64), st.integers(0, 8))
-def test_a_sample_has_distinct_options(bits: int, count: int) -> None:
-    options = list("abcdefgh")
-    sample = Draws(bits).sample(options, count)
-    assert len(sample) == len(set(sample)) == count and set(sample) <= set(options)
-
-
-def test_draws_spread_over_every_option() -> None:
-    rng = Random(3)
-    seen = Counter(Draws(rng.getrandbits(64)).randint(3, 5) for _ in range(600))
-    assert set(seen) == {3, 4, 5}
-    table = weighted_table({0: 3, 1: 1})
-    picked = Counter(Draws(rng.getrandbits(64)).weighted("ab", table) for _ in range(4000))
-    assert 2800 < picked["a"] < 3200

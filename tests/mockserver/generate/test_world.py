@@ -16,6 +16,7 @@ from mockserver.config import DEFAULT_WORLD_END_MS, WorldConfig
 from mockserver.domain.models import SYSTEM_USER, Role, World
 from mockserver.generate.world import DOCUMENTED_ACTIONS, LOG_SPAN_MS, entries_for, generate_world
 from tests import REPO_ROOT
+from tests.mockserver.domain.replay import Replay
 
 ENTITY_ACTIONS = {"entity.created", "entity.updated", "entity.deleted"}
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -51,23 +52,19 @@ def test_projects_are_well_formed(shared_world: World) -> None:
 def test_the_counts_are_derived_from_the_log(seed: int, entries: int) -> None:
     """entityCount: created and not deleted; memberCount: the members; types: the types."""
     for project in generate_world(WorldConfig(seed=seed, entries=entries, projects=2)).projects:
-        live: set[str] = set()
+        replay = Replay.generated(project)
         for entry in project.log:
-            if entry.action == "entity.created":
-                assert entry.entity_id not in live
-                live.add(str(entry.entity_id))
-            elif entry.action in ("entity.updated", "entity.deleted"):
-                assert entry.entity_id in live, "only existing entities change"
-                if entry.action == "entity.deleted":
-                    live.remove(str(entry.entity_id))
+            replay.step(entry)  # creations are new, only live entities change, ...
         counts = project.counts()
-        assert counts.entity_count == len(live) == len(project.live_entities)
+        assert counts.entity_count == len(replay.live) == len(project.live_entities)
+        assert project.live_entities == replay.live
         assert counts.member_count == len(project.members)
         assert counts.entity_type_count == len(project.entity_types)
         created_types = [
             e.metadata["name"] for e in project.log if e.action == "entity_type.created"
         ]
         assert created_types == project.entity_types[: len(created_types)]
+        assert replay.entity_types == created_types
 
 
 @settings(max_examples=15, deadline=None)

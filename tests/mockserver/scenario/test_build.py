@@ -10,15 +10,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.config import DEFAULT_WORLD_END_MS, ScenarioConfig, WorldConfig
+from mockserver.domain.ids import derived_key
 from mockserver.domain.models import AuditEntry, Role, World
 from mockserver.generate.world import generate_world
-from mockserver.scenario.build import build_world, derived_key, scenario_world
+from mockserver.scenario.build import build_world, scenario_world
 from mockserver.scenario.document import ScenarioError, checked, load_schema
 from mockserver.spec.loader import load_spec, operations, query_parameters
 from mockserver.store.audit_log import AuditQuery
 from tests.mockserver.scenario.oracle import newest
 
 MINUTE = 60_000
+
+
+def scenario_key(project_id: str, role: Role, position: int) -> str:
+    """The key a scenario's project gets for a key it lists without one."""
+    return derived_key(role, "scenario", project_id, position)
 
 
 def world_of(document: dict[str, Any]) -> World:
@@ -41,10 +47,10 @@ def test_a_minimal_project_gets_every_default(tmp_path: Path) -> None:
         "free",
     )
     assert [(k.role, k.key) for k in project.keys] == [
-        (Role.ADMIN, derived_key("prj_1", Role.ADMIN, 0)),
-        (Role.MEMBER, derived_key("prj_1", Role.MEMBER, 1)),
+        (Role.ADMIN, scenario_key("prj_1", Role.ADMIN, 0)),
+        (Role.MEMBER, scenario_key("prj_1", Role.MEMBER, 1)),
     ]
-    assert derived_key("prj_1", Role.ADMIN, 0).startswith("alk_a_")
+    assert scenario_key("prj_1", Role.ADMIN, 0).startswith("alk_a_")
     newest_first = project.log.query(AuditQuery(limit=10)).entries
     assert [(e.action, e.user_id, e.entity_id, e.metadata) for e in newest_first] == [
         ("a", "system", None, {}),
@@ -152,7 +158,7 @@ def test_lists_are_taken_as_written() -> None:
     assert [(k.key, k.role) for k in project.keys] == [
         ("k1", Role.ADMIN),
         ("k2", Role.MEMBER),
-        (derived_key("prj_1", Role.MEMBER, 2), Role.MEMBER),
+        (scenario_key("prj_1", Role.MEMBER, 2), Role.MEMBER),
     ]
 
 
