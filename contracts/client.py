@@ -16,9 +16,10 @@ from urllib.parse import quote
 import requests
 
 from .settings import Role, Settings
+from .spec import api_facts
 
-AUDIT_LOG = "/api/v1/audit-log"
-PROJECT = "/api/v1/project"
+AUDIT_LOG = api_facts().audit_log_path
+PROJECT = api_facts().project_path
 
 Params = tuple[tuple[str, str], ...]
 

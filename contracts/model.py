@@ -14,15 +14,17 @@ from typing import Any
 
 from .client import Exchange, Params
 from .outcome import Violation
+from .spec import api_facts
 
 Entry = Mapping[str, Any]
 # The fields the contract defines for an entry; an implementation may add others.
 ENTRY_FIELDS = ("id", "action", "userId", "entityId", "metadata", "timestamp")
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
-MAX_FILTER_LENGTH = 100
-MAX_SINCE = 2**63 - 1
+# The audit log's bounds, as the spec states them.
+DEFAULT_LIMIT = api_facts().default_limit
+MAX_LIMIT = api_facts().max_limit
+MAX_FILTER_LENGTH = api_facts().max_filter_length
+MAX_SINCE = api_facts().max_since
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any
 
 import schemathesis
-import yaml
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 
 from . import curl
 from .outcome import CheckResult, Finding, Status
 from .settings import Settings
+from .spec import load_spec
 
 PREFIX = "schema."
 SECURITY_SCHEME = "apiKey"
@@ -54,12 +53,6 @@ DISABLED = (
 )
 # Only these methods are promised a 405; OPTIONS and TRACE are outside the contract.
 REFUSED_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
-
-
-def load_spec() -> dict[str, Any]:
-    text = (files("mockserver") / "openapi.yaml").read_text(encoding="utf-8")
-    spec: dict[str, Any] = yaml.safe_load(text)
-    return spec
 
 
 def configuration(settings: Settings, selected: Iterable[str]) -> schemathesis.Config:

@@ -14,6 +14,7 @@ from mockserver.domain.events import fork_world
 from mockserver.domain.models import Role, World
 from mockserver.generate.world import generate_world
 from mockserver.spec.loader import schema_validator
+from mockserver.spec.operations import operation_table
 
 # A smaller world than the default keeps the suite fast; the rules do not depend on size.
 TEST_WORLD = WorldConfig(seed=7, entries=1_500, projects=3)
@@ -61,6 +62,7 @@ def member(shared_world: World) -> dict[str, str]:
 Client = TestClient[web.Request, web.Application]
 SMALL = WorldConfig(seed=11, entries=300, projects=2)
 CONTROL_SPEC = load_control_spec()
+CONTROL_OPERATIONS = operation_table(CONTROL_SPEC)
 FROZEN_AT = 1_800_000_000_000
 
 
@@ -97,18 +99,15 @@ def admin_of(world: World, project: int = 0) -> dict[str, str]:
 
 def conforms(operation_id: str, status: int, body: Any) -> None:
     """Assert that `body` is what the control spec documents for this answer."""
-    for item in CONTROL_SPEC["paths"].values():
-        for operation in item.values():
-            if operation["operationId"] != operation_id:
-                continue
-            response = operation["responses"][str(status)]
-            if "$ref" in response:
-                name = response["$ref"].rsplit("/", 1)[1]
-                response = CONTROL_SPEC["components"]["responses"][name]
-            schema = response["content"]["application/json"]["schema"]
-            schema_validator(CONTROL_SPEC, schema).validate(body)
-            return
-    raise AssertionError(f"no operation {operation_id}")
+    operation = CONTROL_OPERATIONS.get(operation_id)
+    if operation is None:
+        raise AssertionError(f"no operation {operation_id}")
+    response = operation.definition["responses"][str(status)]
+    if "$ref" in response:
+        name = response["$ref"].rsplit("/", 1)[1]
+        response = CONTROL_SPEC["components"]["responses"][name]
+    schema = response["content"]["application/json"]["schema"]
+    schema_validator(CONTROL_SPEC, schema).validate(body)
 
 
 async def call(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from mockserver.api.responses import json_response
+from mockserver.spec.validation import InvalidParameter
 
 
 @dataclass(eq=False)
@@ -31,8 +32,9 @@ def forbidden(message: str) -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
-def invalid_parameter(message: str) -> ApiError:
-    return ApiError(400, "invalid_parameter", message)
+def invalid_parameter(problem: InvalidParameter) -> ApiError:
+    """The answer to a parameter the spec's rules reject; the message names it first."""
+    return ApiError(400, "invalid_parameter", problem.message)
 
 
 def not_found(path: str) -> ApiError:

@@ -8,9 +8,16 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from mockserver.api.auth import authorize
-from mockserver.api.errors import ApiError, error_response, method_not_allowed, not_found
+from mockserver.api.errors import (
+    ApiError,
+    error_response,
+    invalid_parameter,
+    method_not_allowed,
+    not_found,
+)
 from mockserver.api.keys import operations_key, params_key, project_key, state_key
 from mockserver.api.operations import Operation
+from mockserver.spec.validation import InvalidParameter
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +60,10 @@ def _check(request: web.Request, operation: Operation) -> None:
     )
     authorize(key, operation.role)
     raw_query = request.rel_url.raw_query_string
-    request[params_key] = operation.parameters.validate_query_string(raw_query)
+    try:
+        request[params_key] = operation.parameters.validate_query_string(raw_query)
+    except InvalidParameter as problem:
+        raise invalid_parameter(problem) from None
 
 
 def _method_order(method: str) -> tuple[int, str]:

@@ -20,6 +20,11 @@ from typing import Any
 
 from mockserver.control.journal import RecordedRequest
 from mockserver.control.security import CONTROL_PREFIX, TOKEN_HEADER
+from mockserver.spec.text import shorten
+
+# Characters of an answer that is not the error envelope (a proxy's page, say) kept in
+# the `ControlError`: enough to tell what answered.
+SHOWN_BODY_CHARS = 200
 
 
 class ControlError(Exception):
@@ -198,4 +203,6 @@ def _control_error(status: int, content: bytes) -> ControlError:
         error = json.loads(content)["error"]
         return ControlError(status, str(error["code"]), str(error["message"]))
     except (ValueError, KeyError, TypeError):
-        return ControlError(status, "unknown", content.decode("utf-8", "replace")[:200])
+        return ControlError(
+            status, "unknown", shorten(content.decode("utf-8", "replace"), SHOWN_BODY_CHARS)
+        )

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from mockserver.spec.loader import Spec, operations, query_parameters
+from mockserver.spec import Spec
+from mockserver.spec.operations import operation_table
 
 NO_PARAMETERS = "(none)"
 
@@ -59,12 +60,12 @@ class Coverage:
     def __init__(self, spec: Spec) -> None:
         self.operations = {
             operation_id: Operation(
-                method="GET",
-                path=path,
-                parameters=tuple(p["name"] for p in query_parameters(operation)),
-                statuses=tuple(sorted(operation.get("responses", {}))),
+                method=operation.method,
+                path=operation.path,
+                parameters=tuple(p["name"] for p in operation.query_parameters),
+                statuses=operation.statuses,
             )
-            for operation_id, (path, operation) in operations(spec).items()
+            for operation_id, operation in operation_table(spec).items()
         }
         error = spec["components"]["schemas"]["Error"]["properties"]["error"]
         self.error_codes: tuple[str, ...] = tuple(error["properties"]["code"]["enum"])

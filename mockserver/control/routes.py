@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.api.errors import ApiError
+from mockserver.api.errors import ApiError, invalid_parameter
 from mockserver.api.keys import clock_key, config_key, state_key
 from mockserver.api.responses import json_response
 from mockserver.config import Config
@@ -38,7 +38,9 @@ from mockserver.domain.clock import Clock
 from mockserver.domain.events import MAX_TIMESTAMP_MS, InvalidEvent
 from mockserver.domain.models import Project, World
 from mockserver.spec.loader import Spec
+from mockserver.spec.operations import operation_table
 from mockserver.spec.problems import first_problem
+from mockserver.spec.validation import InvalidParameter
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -159,7 +161,10 @@ async def set_clock(request: web.Request) -> web.Response:
 
 async def list_requests(request: web.Request) -> web.Response:
     validators = request.config_dict[control_validators_key]
-    params = validators.queries["listRequests"].validate(request.query)
+    try:
+        params = validators.queries["listRequests"].validate(request.query)
+    except InvalidParameter as problem:
+        raise invalid_parameter(problem) from None
     recorded = request.config_dict[journal_key].requests(params.get("path"))
     return json_response({"data": [entry.to_dict() for entry in recorded]})
 
@@ -228,11 +233,9 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     )
     control = web.Application(middlewares=[control_guard(config.control_token)])
     prefix = CONTROL_PREFIX.rstrip("/")
-    for path, item in spec["paths"].items():
-        for method, operation in item.items():
-            operation_id = operation["operationId"]
-            route_path = path.removeprefix(prefix)
-            control.router.add_route(
-                method.upper(), route_path, HANDLERS[operation_id], name=operation_id
-            )
+    for operation_id, operation in operation_table(spec).items():
+        route_path = operation.path.removeprefix(prefix)
+        control.router.add_route(
+            operation.method, route_path, HANDLERS[operation_id], name=operation_id
+        )
     app.add_subapp(prefix, control)

@@ -9,7 +9,9 @@ from importlib.resources import files
 
 from jsonschema import Draft202012Validator
 
-from mockserver.spec.loader import Spec, load_yaml, schema_validator
+from mockserver.spec import Spec
+from mockserver.spec.loader import load_yaml, schema_validator
+from mockserver.spec.operations import operation_table
 from mockserver.spec.validation import QueryValidator
 
 SPEC_RESOURCE = "openapi.yaml"
@@ -30,12 +32,10 @@ class ControlValidators:
     def __init__(self, spec: Spec) -> None:
         self.bodies: dict[str, Draft202012Validator] = {}
         self.queries: dict[str, QueryValidator] = {}
-        for item in spec["paths"].values():
-            for operation in item.values():
-                operation_id = operation["operationId"]
-                body = operation.get("requestBody")
-                if body is not None:
-                    schema = body["content"]["application/json"]["schema"]
-                    self.bodies[operation_id] = schema_validator(spec, schema)
-                if operation.get("parameters"):
-                    self.queries[operation_id] = QueryValidator(operation)
+        for operation_id, operation in operation_table(spec).items():
+            body = operation.definition.get("requestBody")
+            if body is not None:
+                schema = body["content"]["application/json"]["schema"]
+                self.bodies[operation_id] = schema_validator(spec, schema)
+            if operation.query_parameters:
+                self.queries[operation_id] = QueryValidator(operation.definition)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from mockserver.domain.encoding import dumps
+from mockserver.spec.text import ELLIPSIS, shorten
 from mockserver.store.audit_log import AuditLog
 
 SYSTEM_USER = "system"
@@ -68,8 +69,15 @@ class ApiKey:
         return redact_key(self.key)
 
 
+# Characters of a key shown in logs, journals and messages: enough to tell keys apart,
+# too few to use one.
+KEY_PREFIX_CHARS = 8
+
+
 def redact_key(key: str) -> str:
-    return key[:8] + "…" if len(key) > 8 else "…"
+    """The key's first `KEY_PREFIX_CHARS` characters and `…`; a key no longer than that
+    would be shown whole, so it is shown as `…` alone."""
+    return shorten(key, KEY_PREFIX_CHARS) if len(key) > KEY_PREFIX_CHARS else ELLIPSIS
 
 
 @dataclass(frozen=True, slots=True)

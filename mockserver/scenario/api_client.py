@@ -16,11 +16,13 @@ from jsonschema import Draft202012Validator
 
 from mockserver.domain.models import redact_key
 from mockserver.spec.loader import load_spec, schema_validator
+from mockserver.spec.operations import operation_table
 from mockserver.spec.problems import first_problem
+from mockserver.spec.text import shorten
 
-AUDIT_LOG_PATH = "/api/v1/audit-log"
-PROJECT_PATH = "/api/v1/project"
-_SHOWN_CHARS = 60
+# Characters of an unexpected body quoted in a message: enough to tell an HTML error
+# page or a proxy's answer from JSON.
+SHOWN_BODY_CHARS = 60
 
 logger = logging.getLogger("mockserver.client")
 
@@ -68,20 +70,23 @@ class ApiClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         spec = load_spec()
+        operations = operation_table(spec)
+        self._audit_log_path = operations["listAuditLogEntries"].path
+        self._project_path = operations["getProject"].path
         schemas = spec["components"]["schemas"]
         self._page_schema = schema_validator(spec, schemas["AuditLogPage"])
         self._project_schema = schema_validator(spec, schemas["ProjectResponse"])
         self.requests = 0
 
     async def project(self, key: str) -> dict[str, Any]:
-        body = await self._get_json(PROJECT_PATH, key, {})
-        _check(self._project_schema, body, PROJECT_PATH)
+        body = await self._get_json(self._project_path, key, {})
+        _check(self._project_schema, body, self._project_path)
         project: dict[str, Any] = body["data"]
         return project
 
     async def audit_log(self, key: str, params: Mapping[str, str | int]) -> dict[str, Any]:
-        body = await self._get_json(AUDIT_LOG_PATH, key, params)
-        _check(self._page_schema, body, AUDIT_LOG_PATH)
+        body = await self._get_json(self._audit_log_path, key, params)
+        _check(self._page_schema, body, self._audit_log_path)
         page: dict[str, Any] = body
         return page
 
@@ -136,8 +141,7 @@ def _check(validator: Draft202012Validator, body: Any, path: str) -> None:
 def _start(body: bytes) -> str:
     """The start of a body that is not what was expected, quoted."""
     text = body.decode("utf-8", errors="replace")
-    cut = text[:_SHOWN_CHARS] + ("…" if len(text) > _SHOWN_CHARS else "")
-    return json.dumps(cut, ensure_ascii=False)
+    return json.dumps(shorten(text, SHOWN_BODY_CHARS), ensure_ascii=False)
 
 
 def _reason(body: bytes) -> str:

@@ -23,10 +23,12 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from mockserver.spec.problems import location as problem_location
+from mockserver.spec.text import shorten
 
 SCHEMA_RESOURCE = "schema.json"
 FORMAT_VERSION = 1
-_SHOWN_CHARS = 60
+# Characters of a wrong value quoted in a problem: the line still fits a terminal.
+SHOWN_VALUE_CHARS = 60
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 Document = dict[str, Any]
@@ -175,8 +177,7 @@ def format_path(parts: Iterable[int | str]) -> str:
 
 def shown(value: Any) -> str:
     """A value as the user wrote it, in JSON, shortened."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    return shorten(json.dumps(value, ensure_ascii=False, default=str), SHOWN_VALUE_CHARS)
 
 
 def _problems(error: ValidationError) -> Iterator[tuple[list[int | str], Problem]]:

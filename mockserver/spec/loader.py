@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
-Spec = dict[str, Any]
+from mockserver.spec import Spec as Spec
+from mockserver.spec.operations import operation_table
+from mockserver.spec.operations import query_parameters as query_parameters
+
 SPEC_RESOURCE = "openapi.yaml"
 
 
@@ -30,17 +32,12 @@ def load_spec() -> Spec:
 
 
 def operations(spec: Spec) -> dict[str, tuple[str, Spec]]:
-    """operationId -> (path, operation object) for every GET operation."""
+    """operationId -> (path, operation object) for every GET operation of `operation_table`."""
     return {
-        operation["operationId"]: (path, operation)
-        for path, item in spec["paths"].items()
-        for method, operation in item.items()
-        if method == "get"
+        operation_id: (operation.path, operation.definition)
+        for operation_id, operation in operation_table(spec).items()
+        if operation.method == "GET"
     }
-
-
-def query_parameters(operation: Spec) -> list[Spec]:
-    return [param for param in operation.get("parameters", []) if param.get("in") == "query"]
 
 
 def schema_validator(spec: Spec, schema: Spec) -> Draft202012Validator:

@@ -8,9 +8,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from mockserver.spec.text import shorten
+
 # jsonschema quotes the offending value in its messages; a huge value must not make
 # a huge message.
-_MAX_MESSAGE_CHARS = 200
+MAX_MESSAGE_CHARS = 200
 
 
 def location(root: str, path: Iterable[Any]) -> str:
@@ -26,7 +28,4 @@ def first_problem(validator: Draft202012Validator, instance: Any, root: str) -> 
     error = best_match(validator.iter_errors(instance))
     if error is None:
         return None
-    message = error.message
-    if len(message) > _MAX_MESSAGE_CHARS:
-        message = message[:_MAX_MESSAGE_CHARS] + "…"
-    return f"{location(root, error.absolute_path)}: {message}"
+    return f"{location(root, error.absolute_path)}: {shorten(error.message, MAX_MESSAGE_CHARS)}"

@@ -5,7 +5,8 @@ schemathesis already depends on): it validates a value in well under a microseco
 
 The rules (types, bounds, lengths, defaults) are read from the spec; this module
 only turns query-string text into typed values and reports the first problem as an
-`invalid_parameter` error that names the parameter.
+`InvalidParameter` that names the parameter. The API and the control API answer it
+with their `invalid_parameter` error: this layer knows no HTTP.
 """
 
 from __future__ import annotations
@@ -21,17 +22,35 @@ from jsonschema_rs import Draft202012Validator
 from multidict import MultiMapping
 from yarl import URL
 
-from mockserver.api.errors import ApiError, invalid_parameter
-from mockserver.spec.loader import Spec, query_parameters
+from mockserver.spec import Spec
+from mockserver.spec.operations import query_parameters
+from mockserver.spec.text import shorten
 
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 # Longer digit strings cannot be in range of any int64 bound; rejecting them by
 # length keeps a 10,000-digit number from costing a big-integer conversion.
 _MAX_INTEGER_DIGITS = 20
-_SHOWN_CHARS = 40
+# Characters of a rejected value quoted back: enough to recognise it, never a flood.
+SHOWN_VALUE_CHARS = 40
 # Valid query strings kept with their values, per operation: clients repeat their
 # queries, and a kept one costs a lookup instead of a parse and a validation.
 CACHED_QUERY_STRINGS = 1024
+
+
+@dataclass(eq=False)
+class InvalidParameter(Exception):
+    """A query parameter the spec's rules reject: which one, and why in words."""
+
+    parameter: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        """`limit: given 2 times; give it at most once`: the name comes first."""
+        return f"{self.parameter}: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +89,9 @@ class ParameterRule:
             raise self.error(raw)
         return value
 
-    def error(self, raw: str) -> ApiError:
-        shown = raw if len(raw) <= _SHOWN_CHARS else raw[:_SHOWN_CHARS] + "…"
-        return invalid_parameter(f"{self.name}: must be {self.expectation}, got {shown!r}")
+    def error(self, raw: str) -> InvalidParameter:
+        shown = shorten(raw, SHOWN_VALUE_CHARS)
+        return InvalidParameter(self.name, f"must be {self.expectation}, got {shown!r}")
 
 
 class QueryValidator:
@@ -104,9 +123,7 @@ class QueryValidator:
         for rule in self._rules:
             given = query.getall(rule.name, [])
             if len(given) > 1:
-                raise invalid_parameter(
-                    f"{rule.name}: given {len(given)} times; give it at most once"
-                )
+                raise InvalidParameter(rule.name, f"given {len(given)} times; give it at most once")
             if given:
                 values[rule.name] = rule.parse(given[0])
             elif "default" in rule.schema:

@@ -14,6 +14,7 @@ both and merges their newest entries.
 from __future__ import annotations
 
 import heapq
+import sys
 from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
@@ -39,8 +40,13 @@ class Entry(Protocol):
 E = TypeVar("E", bound=Entry)
 
 
+# The `limit` of a query that wants every matching entry. The store knows no page size:
+# the API's default and bounds are the spec's, and its callers pass them in.
+EVERY_ENTRY = sys.maxsize
+
+
 class AuditQuery(NamedTuple):
-    """Validated filters of one audit-log request.
+    """Validated filters of one audit-log request, and how many entries it wants.
 
     A named tuple rather than a dataclass: one is built and hashed (as a key of the
     generated log's answers) on every request, and a tuple does both in C.
@@ -49,7 +55,7 @@ class AuditQuery(NamedTuple):
     action: str | None = None
     user_id: str | None = None
     since: int | None = None
-    limit: int = 50
+    limit: int = EVERY_ENTRY
 
 
 @dataclass(slots=True)

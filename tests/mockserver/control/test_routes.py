@@ -233,6 +233,7 @@ async def test_the_journal_filters_by_path_and_is_cleared(ctl: Client) -> None:
     assert [r["path"] for r in only["data"]] == [PROJECT]
     status, error = await call(ctl, "GET", "requests", "listRequests", params={"path": ""})
     assert (status, error["error"]["code"]) == (400, "invalid_parameter")
+    assert error["error"]["message"] == "path: must be a string of 1 to 2000 characters, got ''"
     assert (await call(ctl, "DELETE", "requests", "clearRequests"))[0] == 204
     assert (await call(ctl, "GET", "requests", "listRequests"))[1] == {"data": []}
 

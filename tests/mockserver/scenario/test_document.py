@@ -251,3 +251,9 @@ def test_problems_read_as_path_then_message() -> None:
     assert scenario.format_path(["projects", 0, "auditLog", 17, "timestamp"]) == (
         "projects[0].auditLog[17].timestamp"
     )
+
+
+def test_a_value_is_quoted_whole_up_to_sixty_characters_and_cut_after() -> None:
+    assert scenario.shown("x" * 58) == '"' + "x" * 58 + '"'
+    assert scenario.shown("x" * 100) == '"' + "x" * 59 + "…"
+    assert scenario.shown({"a": [1, 2]}) == '{"a": [1, 2]}'

@@ -10,23 +10,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 from multidict import MultiDict
 
-from mockserver.api.errors import ApiError
-from mockserver.spec.loader import load_spec, operations
-from mockserver.spec.validation import QueryValidator
+from mockserver.spec.loader import load_spec
+from mockserver.spec.operations import operation_table
+from mockserver.spec.validation import InvalidParameter, QueryValidator
 
 INT64_MAX = 2**63 - 1
-AUDIT_LOG = QueryValidator(operations(load_spec())["listAuditLogEntries"][1])
+AUDIT_LOG = QueryValidator(operation_table(load_spec())["listAuditLogEntries"].definition)
 
 
 def validate(*pairs: tuple[str, str]) -> dict[str, object]:
     return AUDIT_LOG.validate(MultiDict(pairs))
 
 
-def rejected(name: str, *pairs: tuple[str, str]) -> ApiError:
-    with pytest.raises(ApiError) as caught:
+def rejected(name: str, *pairs: tuple[str, str]) -> InvalidParameter:
+    with pytest.raises(InvalidParameter) as caught:
         validate(*pairs)
     error = caught.value
-    assert (error.status, error.code) == (400, "invalid_parameter")
+    assert error.parameter == name
     assert error.message.startswith(f"{name}:"), "the message names the parameter"
     return error
 
@@ -128,8 +128,8 @@ def test_a_raw_query_string_gets_the_answer_of_its_decoded_parameters(
     def outcome(check: Callable[[], Mapping[str, object]]) -> object:
         try:
             return dict(check())
-        except ApiError as error:
-            return (error.status, error.message)
+        except InvalidParameter as error:
+            return (error.parameter, error.message)
 
     expected = outcome(lambda: AUDIT_LOG.validate(decoded))
     assert outcome(lambda: AUDIT_LOG.validate_query_string(raw)) == expected

@@ -86,3 +86,15 @@ def test_equal_timestamps_are_ordered_by_id_descending() -> None:
     items = [FakeEntry(i, "a", "u", 5) for i in ("B", "A", "C")] + [FakeEntry("Z", "a", "u", 4)]
     page = AuditLog(items).query(AuditQuery(limit=10))
     assert [e.id for e in page.entries] == ["C", "B", "A", "Z"]
+
+
+@given(entries(), queries)
+def test_a_query_that_gives_no_limit_gets_every_matching_entry(
+    items: list[FakeEntry], query: AuditQuery
+) -> None:
+    """The store knows no page size: the API's default limit is the spec's, passed in."""
+    unlimited = AuditQuery(query.action, query.user_id, query.since)
+    page = AuditLog(items).query(unlimited)
+    everything = query._replace(limit=len(items) + 1)
+    assert (page.entries, page.total) == naive(items, everything)
+    assert not page.has_more
