@@ -20,6 +20,7 @@ from mockserver.api.errors import (
     not_found,
     unauthorized,
 )
+from mockserver.spec.validation import InvalidParameter
 
 
 def envelope(response: web.Response) -> Any:
@@ -31,7 +32,12 @@ def envelope(response: web.Response) -> Any:
 CONSTRUCTORS: list[tuple[Callable[[str], ApiError], int, str, dict[str, str]]] = [
     (unauthorized, 401, "unauthorized", {"WWW-Authenticate": "Bearer"}),
     (forbidden, 403, "forbidden", {}),
-    (invalid_parameter, 400, "invalid_parameter", {}),
+    (
+        lambda reason: invalid_parameter(InvalidParameter("limit", reason)),
+        400,
+        "invalid_parameter",
+        {},
+    ),
     (not_found, 404, "not_found", {}),
     (
         lambda path: method_not_allowed("POST", path, ("GET", "HEAD")),
@@ -59,11 +65,20 @@ def test_each_constructor_renders_its_status_code_and_headers(
 
 @given(st.text())
 def test_the_envelope_carries_any_message_verbatim_and_nothing_else(message: str) -> None:
-    for make in (unauthorized, forbidden, invalid_parameter):
+    for make in (unauthorized, forbidden):
         error = make(message)
         assert error.message == message
         expected = {"error": {"code": error.code, "message": message}}
         assert envelope(error_response(error)) == expected
+
+
+@given(st.text(min_size=1), st.text())
+def test_an_invalid_parameter_is_named_first_then_its_reason(name: str, reason: str) -> None:
+    error = invalid_parameter(InvalidParameter(name, reason))
+    assert error.message == f"{name}: {reason}"
+    assert envelope(error_response(error)) == {
+        "error": {"code": "invalid_parameter", "message": f"{name}: {reason}"}
+    }
 
 
 def test_not_found_names_the_path() -> None:
