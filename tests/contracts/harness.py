@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from aiohttp.typedefs import Middleware
-from variants import Keys
 
 from contracts import Report, Settings, run_suite
 from mockserver import Config, ThreadedServer, WorldConfig, create_app
 from mockserver.domain.models import World
+from tests.contracts.variants import Keys
 
 # Small enough to generate in a fraction of a second, large enough that the first project
 # has more entries than one page shows, and the third fewer (a complete listing).

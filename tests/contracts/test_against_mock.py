@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from harness import serving
-from variants import BROKEN, Keys
-
 from contracts import Settings, Status, check_names, run_suite
 from contracts.report import render
 from mockserver import Config, WorldConfig
 from mockserver.domain.models import World
 from mockserver.generate.world import generate_world
+from tests.contracts.harness import serving
+from tests.contracts.variants import BROKEN, Keys
 
 # The budget for a default run against a local server on a two-core machine.
 DEFAULT_RUN_BUDGET_SECONDS = 60

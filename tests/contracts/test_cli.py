@@ -9,12 +9,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from harness import serving
-from variants import BROKEN, Keys
 
 from contracts.cli import main
 from contracts.runner import selected
 from mockserver.domain.models import World
+from tests.contracts.harness import serving
+from tests.contracts.variants import BROKEN, Keys
 
 CHEAP = "auth,errors.envelope,params.limit-bounds,audit.since"
 

@@ -4,11 +4,11 @@ for the rule it breaks, and variants the contract allows pass every check."""
 from __future__ import annotations
 
 import pytest
-from harness import run, serving
-from variants import ALLOWED, BROKEN, Keys, Variant
 
-from contracts import Status
+from contracts import Status, check_names
 from mockserver.domain.models import World
+from tests.contracts.harness import run, serving
+from tests.contracts.variants import ALLOWED, BROKEN, Keys, Variant
 
 SEMANTIC_GROUPS = ("auth", "errors", "http", "params", "entries", "audit", "project", "isolation")
 
@@ -26,6 +26,13 @@ def test_broken_variants_cover_every_area() -> None:
         "schema",
         "isolation",
     }
+
+
+def test_every_variant_has_its_own_name_and_names_real_checks() -> None:
+    names = [variant.name for variant in (*BROKEN, *ALLOWED)]
+    assert len(names) == len(set(names))
+    for variant in BROKEN:
+        assert variant.caught_by <= set(check_names()), variant.name
 
 
 @pytest.mark.parametrize("variant", BROKEN, ids=lambda v: v.name)
