@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from aiohttp.typedefs import Middleware
 
-from contracts import Report, Settings, run_suite
+from contracts import Report, Settings, Status, check_names, run_suite
+from contracts.report import render
 from mockserver import Config, ThreadedServer, WorldConfig, create_app
 from mockserver.domain.models import World
 from tests.contracts.variants import Keys
@@ -49,3 +50,18 @@ def settings_for(url: str, keys: Keys, **changes: Any) -> Settings:
 
 def run(url: str, keys: Keys, **changes: Any) -> Report:
     return run_suite(settings_for(url, keys, **changes))
+
+
+def assert_passed(report: Report, may_skip: Mapping[str, str] | None = None) -> None:
+    """Every check passed, except that those in `may_skip` (name: why it may skip on
+    this data) may be skipped instead. Any other skip fails: a skipped check judged
+    nothing, and on the mock every check has something to judge."""
+    allowed = dict(may_skip or {})
+    assert set(allowed) <= set(check_names()), set(allowed) - set(check_names())
+    not_passed = [
+        result.name
+        for result in report.results
+        if result.status is Status.FAILED
+        or (result.status is Status.SKIPPED and result.name not in allowed)
+    ]
+    assert not not_passed, render(report)

@@ -7,7 +7,7 @@ from contracts.report import render
 from mockserver import Config, WorldConfig
 from mockserver.domain.models import World
 from mockserver.generate.world import generate_world
-from tests.contracts.harness import serving
+from tests.contracts.harness import assert_passed, serving
 from tests.contracts.variants import BROKEN, Keys
 
 # The budget for a default run against a local server on a two-core machine.
@@ -49,7 +49,8 @@ def test_another_data_set_passes_too(contract_world: World, contract_keys: Keys)
                 max_examples=20,
             )
         )
-    assert report.passed, render(report)
+    # The third project has few entries, spread out: none seen may share a timestamp.
+    assert_passed(report, {"audit.tie-order": "the few entries seen may share no timestamp"})
 
 
 def test_without_a_second_key_isolation_is_skipped_with_a_reason(
@@ -107,5 +108,5 @@ def test_a_log_that_grows_during_the_run_passes() -> None:
                 select=("audit", "entries", "params", "isolation"),
             )
         )
-    assert report.passed, render(report)
+    assert_passed(report)
     assert any("changed during the run" in note for note in report.notes)

@@ -67,6 +67,20 @@ def unknown_param_rejected(world: World, keys: Keys) -> Middleware:
     return middleware
 
 
+@breaks("params.unknown-ignored")
+def brackets_read_as_the_parameter(world: World, keys: Keys) -> Middleware:
+    """`limit[]=1` read as `limit=1` (the way array parameters are spelled elsewhere),
+    taking the place of a `limit` also given: a shorter page, with the same `total`."""
+
+    def change(request: web.Request) -> web.Request:
+        pairs = params(request)
+        arrays = {k.removesuffix("[]"): v for k, v in pairs if k.endswith("[]")}
+        kept = [(k, v) for k, v in pairs if not k.endswith("[]") and k not in arrays]
+        return with_query(request, [*kept, *arrays.items()])
+
+    return rewrite_request(change)
+
+
 @breaks("params.filter-length")
 def empty_filter_ignored(world: World, keys: Keys) -> Middleware:
     def change(request: web.Request) -> web.Request:

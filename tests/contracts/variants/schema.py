@@ -66,3 +66,9 @@ def counts_changing_every(calls: int) -> Middleware:
 @breaks("project.stable-counts")
 def counts_uncached(world: World, keys: Keys) -> Middleware:
     return counts_changing_every(1)
+
+
+@breaks("project.stable-counts")
+def counts_change_every_fourth_call(world: World, keys: Keys) -> Middleware:
+    """A cache that lasts four calls: three in a row agree, never more."""
+    return counts_changing_every(4)
