@@ -16,6 +16,8 @@ from tests.contracts.variants import ALLOWED, BROKEN, Keys, Variant
 from tests.contracts.variants.rewrite import (
     AUDIT_LOG,
     Json,
+    error,
+    replace_answer,
     rewrite_entries,
     rewrite_request,
     token,
@@ -102,23 +104,15 @@ def test_allowed_variant_passes(
 
 
 def refusals_as_403(keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        if response.status == 401:
-            return web.json_response({"error": {"code": "forbidden", "message": "No."}}, status=403)
-        return response
-
-    return middleware
+    return replace_answer(
+        lambda _, response: error(403, "forbidden", "No.") if response.status == 401 else None
+    )
 
 
 def errors_as_200(keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        return web.json_response({}) if response.status >= 400 else response
-
-    return middleware
+    return replace_answer(
+        lambda _, response: web.json_response({}) if response.status >= 400 else None
+    )
 
 
 def parameters_ignored(keys: Keys) -> Middleware:

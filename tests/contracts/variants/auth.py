@@ -10,6 +10,7 @@ from tests.contracts.variants.rewrite import (
     AUDIT_LOG,
     Json,
     error,
+    replace_answer,
     rewrite_body,
     rewrite_request,
     token,
@@ -81,14 +82,12 @@ def key_case_insensitive(world: World, keys: Keys) -> Middleware:
 
 @breaks("auth.unknown-key")
 def unknown_key_forbidden(world: World, keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
+    def instead(request: web.Request, response: web.StreamResponse) -> web.Response | None:
         if response.status == 401 and request.headers.get("Authorization"):
             return error(403, "forbidden", "That key may not do this.")
-        return response
+        return None
 
-    return middleware
+    return replace_answer(instead)
 
 
 @breaks("auth.key-not-echoed")

@@ -6,7 +6,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from mockserver.domain.models import World
-from tests.contracts.variants.rewrite import Json, error, rewrite_body, without_header
+from tests.contracts.variants.rewrite import (
+    Json,
+    error,
+    replace_answer,
+    rewrite_body,
+    without_header,
+)
 from tests.contracts.variants.variant import Keys, breaks
 
 
@@ -17,14 +23,11 @@ def flat_error_envelope(world: World, keys: Keys) -> Middleware:
 
 @breaks("errors.not-found")
 def not_found_as_text(world: World, keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        if response.status == 404:
-            return web.Response(status=404, text="404: Not Found")
-        return response
-
-    return middleware
+    return replace_answer(
+        lambda _, response: (
+            web.Response(status=404, text="404: Not Found") if response.status == 404 else None
+        )
+    )
 
 
 @breaks("errors.method-not-allowed")
@@ -34,14 +37,13 @@ def no_allow_header(world: World, keys: Keys) -> Middleware:
 
 @breaks("errors.method-not-allowed")
 def refused_method_not_found(world: World, keys: Keys) -> Middleware:
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        if response.status == 405:
-            return error(404, "not_found", f"No endpoint at {request.path}.")
-        return response
-
-    return middleware
+    return replace_answer(
+        lambda request, response: (
+            error(404, "not_found", f"No endpoint at {request.path}.")
+            if response.status == 405
+            else None
+        )
+    )
 
 
 @breaks("http.head")

@@ -96,6 +96,20 @@ def rewrite_entries(change: Callable[[list[Json]], list[Json]]) -> Middleware:
     return rewrite_body(lambda _, body: {**body, "data": change(body["data"])})
 
 
+def replace_answer(
+    instead: Callable[[web.Request, web.StreamResponse], web.StreamResponse | None],
+) -> Middleware:
+    """Answers replaced by what `instead` makes of them (`None` keeps the answer)."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        replaced = instead(request, response)
+        return response if replaced is None else replaced
+
+    return middleware
+
+
 def without_header(name: str) -> Middleware:
     """Answers that lose the header `name`."""
 
