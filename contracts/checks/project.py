@@ -66,12 +66,10 @@ def check_stable_counts(ctx: Context) -> None:
     their turn, for `AGREEING_CALLS` calls in a row. A second change within so few
     calls is one no cache period explains.
     """
-    exchanges: list[Exchange] = []
     counts: list[tuple[Any, ...]] = []
     refreshed_at = 0
     while len(counts) - refreshed_at < AGREEING_CALLS:
         exchange = ctx.client.get(PROJECT)
-        exchanges.append(exchange)
         counts.append(tuple(read_project(exchange).get(name) for name in COUNTS))
         if len(counts) > 1 and counts[-1] != counts[-2]:
             if refreshed_at:
