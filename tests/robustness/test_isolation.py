@@ -22,12 +22,13 @@ def requests(draw: st.DrawFn, world: World) -> tuple[int, Role, str, dict[str, s
     index = draw(st.integers(0, len(world.projects) - 1))
     role = draw(st.sampled_from(list(Role)))
     everyone = [e for p in world.projects for e in p.log]
+    logged = bool(everyone)
     params: dict[str, str] = {"limit": str(draw(st.integers(1, 200)))}
-    if everyone and draw(st.booleans()):
+    if logged and draw(st.booleans()):
         params["userId"] = draw(st.sampled_from(everyone)).user_id
-    if everyone and draw(st.booleans()):
+    if logged and draw(st.booleans()):
         params["action"] = draw(st.sampled_from(everyone)).action
-    if everyone and draw(st.booleans()):
+    if logged and draw(st.booleans()):
         params["since"] = str(draw(st.sampled_from(everyone)).timestamp - 1)
     return index, role, draw(st.sampled_from(PATHS)), params
 
