@@ -162,12 +162,11 @@ def order_mistake(entries: Sequence[Entry]) -> str | None:
 def id_descends(before: str, after: str) -> bool:
     """Whether `before` comes first in descending id order.
 
-    Ids are strings and compare as strings; ids made only of digits (database serials)
-    may also compare as the numbers they are, the order such an implementation sorts by.
+    Ids are strings (the contract says only that), so they compare as strings, whatever
+    they look like: `"9"` comes before `"10"`, which is what an implementation sorting
+    digit-only ids as numbers gets wrong.
     """
-    if before > after:
-        return True
-    return before.isdigit() and after.isdigit() and int(before) > int(after)
+    return before > after
 
 
 def tie_mistake(entries: Sequence[Entry]) -> str | None:
@@ -185,10 +184,12 @@ def tie_mistake(entries: Sequence[Entry]) -> str | None:
 def disagreement(before: Page, after: Page) -> str | None:
     """How two answers to the same query, asked one after the other, disagree, or None.
 
-    Entries may arrive between the two requests. They are the newest, so they open the
-    later page (at or after the first page's newest timestamp) and push older entries
-    off its end. Apart from them, the later page holds the first page's entries, from
-    the start and in the same order, and `total` grows by at least as many as arrived.
+    The log only grows. Entries that arrive between the two requests are the newest, so
+    they open the later page (at or after the first page's newest timestamp) and push
+    older entries off its end. Apart from them, the later page holds the first page's
+    entries, from the start and in the same order; it is never shorter (a page holds
+    `min(limit, total)` entries, and `total` only grows), and `total` grows by at least
+    as many as arrived.
     """
     cut = newest_timestamp(before.entries)
     known = set(before.ids)
@@ -196,10 +197,13 @@ def disagreement(before: Page, after: Page) -> str | None:
     if any(cut is not None and e["timestamp"] < cut for e in arrived):
         return f"ids {before.ids}, then ids {after.ids}: an older entry appeared"
     kept = [e["id"] for e in after.entries if e["id"] in known]
-    if kept != before.ids[: len(kept)] or len(kept) < min(
-        len(before.ids), len(after.entries) - len(arrived)
-    ):
+    if kept != before.ids[: len(kept)]:
         return f"ids {before.ids}, then ids {after.ids}"
+    if len(after.entries) < len(before.entries):
+        return (
+            f"{len(before.entries)} entries, then {len(after.entries)}: ids {before.ids}, "
+            f"then ids {after.ids}"
+        )
     if not arrived and after.total != before.total:
         return f"total={before.total!r}, then total={after.total!r} with no new entries"
     grown = isinstance(after.total, int) and isinstance(before.total, int)

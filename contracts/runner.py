@@ -35,7 +35,13 @@ class Report:
         return [result for result in self.results if result.status is Status.FAILED]
 
     @property
+    def skipped(self) -> list[CheckResult]:
+        return [result for result in self.results if result.status is Status.SKIPPED]
+
+    @property
     def passed(self) -> bool:
+        """No check failed: the run's exit status. Skipped checks judged nothing; a caller
+        that needs every rule judged looks at `skipped` as well."""
         return not self.failed
 
 

@@ -42,6 +42,8 @@ def check_newest_first(ctx: Context) -> None:
 
 
 def check_tie_order(ctx: Context) -> None:
+    """Ties by `id`, descending. Ids are strings (the contract says no more), so they
+    compare as strings whatever they hold: `"9"` comes before `"10"`."""
     data = ctx.data()
     ties_seen = [0]
 
@@ -174,8 +176,8 @@ CHECKS = (
     ),
     Check(
         "audit.tie-order",
-        "Entries sharing a timestamp come by id, descending, and a "
-        "repeated query gives the same order.",
+        "Entries sharing a timestamp come by id, descending (ids are strings and compare "
+        "as strings), and a repeated query gives the same order.",
         check_tie_order,
     ),
     Check("audit.page-size", "len(data) == min(limit, total).", check_page_size),

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
+from mockserver.api.auth import credentials
 from mockserver.domain.models import redact_key
 
 MAX_RECORDED = 10_000
@@ -96,10 +97,10 @@ def redact_header(name: str, value: str) -> str:
     """`Bearer alk_a_6435…` for a credential: the scheme stays, the secret does not."""
     if name.lower() not in SECRET_HEADERS:
         return value
-    scheme, _, secret = value.strip().partition(" ")
-    if not secret.strip():
+    scheme, secret = credentials(value)
+    if not secret:
         return redact_key(scheme)
-    return f"{scheme} {redact_key(secret.strip())}"
+    return f"{scheme} {redact_key(secret)}"
 
 
 class Journal:

@@ -7,15 +7,14 @@ import logging
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from mockserver.api.auth import bearer_key
 from mockserver.domain.models import redact_key
 
 
 def presented_key(request: web.BaseRequest) -> str:
     """The redacted key a request presents, or '-' when it presents none."""
-    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():
-        return "-"
-    return redact_key(credentials.strip())
+    key = bearer_key(request.headers.get("Authorization"))
+    return "-" if key is None else redact_key(key)
 
 
 class AccessLogger(AbstractAccessLogger):

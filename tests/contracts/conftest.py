@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from harness import VARIANT_WORLD
-from variants import Keys
 
 from mockserver.domain.models import World
 from mockserver.generate.world import generate_world
+from tests.contracts.harness import VARIANT_WORLD
+from tests.contracts.variants import Keys
 
 
 @pytest.fixture(scope="session")

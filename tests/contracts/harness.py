@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from aiohttp.typedefs import Middleware
-from variants import Keys
 
-from contracts import Report, Settings, run_suite
+from contracts import Report, Settings, check_names, run_suite
+from contracts.report import render
 from mockserver import Config, ThreadedServer, WorldConfig, create_app
 from mockserver.domain.models import World
+from tests.contracts.variants import Keys
 
 # Small enough to generate in a fraction of a second, large enough that the first project
 # has more entries than one page shows, and the third fewer (a complete listing).
@@ -49,3 +50,14 @@ def settings_for(url: str, keys: Keys, **changes: Any) -> Settings:
 
 def run(url: str, keys: Keys, **changes: Any) -> Report:
     return run_suite(settings_for(url, keys, **changes))
+
+
+def assert_passed(report: Report, may_skip: Mapping[str, str] | None = None) -> None:
+    """Every check passed, except that those in `may_skip` (name: why it may skip on
+    this data) may be skipped instead. Any other skip fails: a skipped check judged
+    nothing, and on the mock every check has something to judge."""
+    allowed = dict(may_skip or {})
+    assert set(allowed) <= set(check_names()), set(allowed) - set(check_names())
+    unexpected = [result.name for result in report.skipped if result.name not in allowed]
+    assert report.passed, render(report)
+    assert not unexpected, render(report)

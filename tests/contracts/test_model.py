@@ -126,6 +126,12 @@ def test_ties_in_ascending_id_order_are_a_mistake() -> None:
     assert tie_mistake(page[::-1]) is None
 
 
+def test_digit_only_ids_of_different_lengths_compare_as_strings() -> None:
+    page = [{"id": "10", "timestamp": 5}, {"id": "9", "timestamp": 5}]
+    assert tie_mistake(page) is not None
+    assert tie_mistake(page[::-1]) is None
+
+
 @given(st.text(min_size=1, max_size=100))
 def test_near_misses_are_other_valid_values(value: str) -> None:
     for miss in near_misses(value):
@@ -183,3 +189,15 @@ def test_an_answer_that_skips_entries_disagrees(data: list[Entry], draw: st.Data
     offset = draw.draw(st.integers(1, len(first.entries) - 1))
     skipped = Page(first.entries[offset:], first.total, None, NO_EXCHANGE)
     assert disagreement(first, skipped) is not None
+
+
+@given(entries, st.data())
+def test_a_shorter_answer_with_the_same_total_disagrees(
+    data: list[Entry], draw: st.DataObject
+) -> None:
+    """A strict prefix of the first answer: as if a second spelling of `limit` was read."""
+    first = answer(data, Query(limit=50))
+    assume(first.entries)
+    length = draw.draw(st.integers(0, len(first.entries) - 1))
+    prefix = Page(first.entries[:length], first.total, None, NO_EXCHANGE)
+    assert disagreement(first, prefix) is not None

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import Config, WorldConfig, create_app
-from mockserver.api.auth import KeyRing
-from mockserver.domain.models import ApiKey, Role, World
+from mockserver.domain.models import Role, World
 from mockserver.generate.world import generate_world
 
 PATHS = ["/api/v1/audit-log", "/api/v1/project", "/api/v1/nope"]
@@ -25,12 +22,13 @@ def requests(draw: st.DrawFn, world: World) -> tuple[int, Role, str, dict[str, s
     index = draw(st.integers(0, len(world.projects) - 1))
     role = draw(st.sampled_from(list(Role)))
     everyone = [e for p in world.projects for e in p.log]
+    logged = bool(everyone)
     params: dict[str, str] = {"limit": str(draw(st.integers(1, 200)))}
-    if everyone and draw(st.booleans()):
+    if logged and draw(st.booleans()):
         params["userId"] = draw(st.sampled_from(everyone)).user_id
-    if everyone and draw(st.booleans()):
+    if logged and draw(st.booleans()):
         params["action"] = draw(st.sampled_from(everyone)).action
-    if everyone and draw(st.booleans()):
+    if logged and draw(st.booleans()):
         params["since"] = str(draw(st.sampled_from(everyone)).timestamp - 1)
     return index, role, draw(st.sampled_from(PATHS)), params
 
@@ -92,19 +90,3 @@ def test_counts_are_the_callers_own(shared_world: World) -> None:
             counts_now.member_count,
             counts_now.entity_type_count,
         )
-
-
-def test_keys_are_confirmed_with_a_constant_time_comparison(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    compared: list[tuple[bytes, bytes]] = []
-    real = hmac.compare_digest
-
-    def spy(a: bytes, b: bytes) -> bool:
-        compared.append((a, b))
-        return real(a, b)
-
-    monkeypatch.setattr(hmac, "compare_digest", spy)
-    ring = KeyRing([ApiKey("alk_a_secret", Role.ADMIN, "prj_1")])
-    assert ring.authenticate("Bearer alk_a_secret").project_id == "prj_1"
-    assert compared == [(b"alk_a_secret", b"alk_a_secret")]

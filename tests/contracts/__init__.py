@@ -1,0 +1,1 @@
+"""The contract suite, tested against the mock and against variants of it."""
