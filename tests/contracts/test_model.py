@@ -2,52 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contracts.client import Auth, Exchange, Request, Response
 from contracts.model import MAX_LIMIT, Page, Query, disagreement, order_mistake, tie_mistake
 from contracts.strategies import near_misses
 from contracts.window import Window
+from tests.contracts.reference import NO_EXCHANGE, Entry, answer, logs
+from tests.contracts.reference import queries as reference_queries
 
-Entry = dict[str, Any]
-NO_EXCHANGE = Exchange(
-    "http://127.0.0.1:1", Request("GET", "/", (), Auth.none()), Response(200, {}, b"")
-)
-
-entries = st.lists(
-    st.builds(
-        lambda ts, n, action, user: {
-            "id": f"e{n:04d}",
-            "action": action,
-            "userId": user,
-            "timestamp": ts,
-        },
-        st.integers(1_000, 1_060),  # a narrow range, so that ties are common
-        st.integers(0, 9_999),
-        st.sampled_from(["a.x", "a.y", "b.x"]),
-        st.sampled_from(["u1", "u2", "system"]),
-    ),
+entries = logs(
+    timestamps=(1_000, 1_060),
+    actions=["a.x", "a.y", "b.x"],
+    users=["u1", "u2", "system"],
     max_size=260,
-    unique_by=lambda e: e["id"],
 )
-queries = st.builds(
-    Query,
-    action=st.one_of(st.none(), st.sampled_from(["a.x", "a.y", "b.x", "A.X"])),
-    user_id=st.one_of(st.none(), st.sampled_from(["u1", "u2", "system"])),
-    since=st.one_of(st.none(), st.integers(999, 1_061)),
-    limit=st.one_of(st.none(), st.integers(1, MAX_LIMIT)),
+queries = reference_queries(
+    actions=["a.x", "a.y", "b.x", "A.X"], users=["u1", "u2", "system"], since=(999, 1_061)
 )
-
-
-def answer(data: list[Entry], query: Query) -> Page:
-    """What a correct implementation returns."""
-    matching = sorted(
-        (e for e in data if query.matches(e)), key=lambda e: (e["timestamp"], e["id"]), reverse=True
-    )
-    return Page(tuple(matching[: query.page_size]), len(matching), None, NO_EXCHANGE)
 
 
 def window_for(data: list[Entry], query: Query) -> Window:

@@ -8,46 +8,16 @@ from typing import Any
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contracts.client import Auth, Exchange, Request, Response
 from contracts.model import MAX_LIMIT, Page, Query
 from contracts.window import Window
+from tests.contracts.reference import NO_EXCHANGE, Entry, answer
+from tests.contracts.reference import logs as reference_logs
+from tests.contracts.reference import queries as reference_queries
 
-Entry = dict[str, Any]
-NO_EXCHANGE = Exchange(
-    "http://127.0.0.1:1", Request("GET", "/", (), Auth.none()), Response(200, {}, b"")
+logs = reference_logs(
+    timestamps=(1_000, 1_040), actions=["a.x", "a.y"], users=["u1", "u2"], max_size=300
 )
-
-logs = st.lists(
-    st.builds(
-        lambda ts, n, action, user: {
-            "id": f"e{n:04d}",
-            "action": action,
-            "userId": user,
-            "timestamp": ts,
-        },
-        st.integers(1_000, 1_040),
-        st.integers(0, 9_999),
-        st.sampled_from(["a.x", "a.y"]),
-        st.sampled_from(["u1", "u2"]),
-    ),
-    max_size=300,
-    unique_by=lambda e: e["id"],
-)
-queries = st.builds(
-    Query,
-    action=st.none() | st.sampled_from(["a.x", "a.y"]),
-    user_id=st.none() | st.sampled_from(["u1", "u2"]),
-    since=st.none() | st.integers(999, 1_041),
-    limit=st.none() | st.integers(1, MAX_LIMIT),
-)
-
-
-def answer(log: list[Entry], query: Query) -> Page:
-    """What a correct implementation returns."""
-    matching = sorted(
-        (e for e in log if query.matches(e)), key=lambda e: (e["timestamp"], e["id"]), reverse=True
-    )
-    return Page(tuple(matching[: query.page_size]), len(matching), None, NO_EXCHANGE)
+queries = reference_queries(actions=["a.x", "a.y"], users=["u1", "u2"], since=(999, 1_041))
 
 
 def window(log: list[Entry], query: Query | None = None) -> Window:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ def test_each_fault_fails_exactly_its_count_in_the_order_added(
     faults: list[tuple[str, str, int]], requests: list[str]
 ) -> None:
     table = FaultTable()
-    model = []  # [id, path, uses left], in the order added
+    model: list[list[Any]] = []  # [id, path, uses left], in the order added
     for path, method, count in faults:
         fault = table.add({"path": path, "method": method, "count": count, "status": 503})
         model.append([fault.id, path, count])
