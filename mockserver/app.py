@@ -13,7 +13,7 @@ from mockserver.api.operations import api_operations
 from mockserver.api.routes import setup_routes
 from mockserver.api.state import ServerState
 from mockserver.config import Config
-from mockserver.control.keys import activity_key, events_key, world_factory_key
+from mockserver.control.keys import events_key
 from mockserver.control.routes import setup_control
 from mockserver.domain.clock import Clock
 from mockserver.domain.events import EventWriter
@@ -31,8 +31,9 @@ def create_app(
 ) -> web.Application:
     """Build the mock for `config`; `world` replaces the one `config.world` describes.
 
-    `world_factory` makes the world a reset of the control API installs (by default,
-    the one `config.world` describes); without `world`, it also makes the first one.
+    `world_factory` makes the world a reset installs (by default, the one
+    `config.world` describes); without `world`, it also makes the first one.
+    `app[state_key].reset()` puts the whole server back (see `ServerState`).
     """
     config = config or Config()
     spec = load_spec()
@@ -40,14 +41,24 @@ def create_app(
     app = web.Application()
     app[config_key] = config
     app[clock_key] = clock
-    app[world_factory_key] = world_factory or partial(build_world, config.world)
-    app[state_key] = ServerState(world or app[world_factory_key](), clock, config.cache_ttl_seconds)
+    app[state_key] = state = ServerState(
+        world_factory or partial(build_world, config.world),
+        clock,
+        cache_ttl_seconds=config.cache_ttl_seconds,
+        world=world,
+    )
     app[operations_key] = api_operations(spec)
     app[events_key] = events = EventWriter(spec, clock, config.world.seed)
-    app[activity_key] = activity = Activity(
-        config.activity_per_second, config.world.seed, clock, events
-    )
-    activity.restart(app[state_key].world)
+    activity = Activity(config.activity_per_second, config.world.seed, clock, events)
+
+    def restart_activity() -> None:
+        activity.restart(state.world)
+
+    restart_activity()
+    # A reset puts back the event ids and the activity too (and, with `setup_control`,
+    # the journal, the faults and the coverage).
+    state.on_reset(events.reset)
+    state.on_reset(restart_activity)
     setup_routes(app, spec)
     # Middlewares run in the order they are added, the first outermost: the activity
     # brings the world up to the clock's now, then the control API's journal and

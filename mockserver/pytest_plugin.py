@@ -1,6 +1,8 @@
 """pytest fixtures that run the mock for a client's tests (registered as the `mockserver` plugin).
 
-- `mock_api`: a server with a fresh world for each test.
+- `mock_api`: a fresh world for each test. One server per world serves them all: it
+  starts at the first test that needs it and is put back after each (as
+  `MockApi.reset()` does), which costs far less than a server per test.
 - `mock_api_session`: one server for the whole session; call `reset()` when a test needs
   a clean one.
 
@@ -13,14 +15,16 @@ loop, and yield a `MockApi` (see `mockserver.control.client`). Options
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import pytest
 
+from mockserver.api.keys import state_key
 from mockserver.app import create_app
 from mockserver.config import DEFAULT_ENTRIES, DEFAULT_SEED, Config, WorldConfig
 from mockserver.control.client import MockApi
@@ -33,14 +37,18 @@ from mockserver.spec.loader import load_spec
 
 MARKER = "mock_api"
 MARKER_OPTIONS = ("seed", "entries")
+# A reset forks a world generated once: it takes well under a millisecond.
+RESET_TIMEOUT_SECONDS = 30.0
 
 
 class MockApiServers:
-    """Starts the servers of one pytest session; keeps what they share.
+    """The servers of one pytest session, and what they share.
 
-    Each world is generated once per session and forked for every server, so a fresh
-    world per test costs a copy, not a generation. Coverage, when asked for, is summed
-    over every server before it resets or stops.
+    `mock_api` has one server per world a test asks for, started at the first such test
+    and stopped by `close()`; `mock_api_session` has its own, which only its `reset()`
+    puts back. Each world is generated once per session and forked for every server
+    and reset. Coverage, when asked for, is summed over every server before it resets
+    or stops.
     """
 
     def __init__(self, world: WorldConfig, *, coverage: bool) -> None:
@@ -48,19 +56,43 @@ class MockApiServers:
         self.collect_coverage = coverage
         self._pristine: dict[WorldConfig, World] = {}
         self._coverage: Coverage | None = None
+        self._shared: dict[WorldConfig, ThreadedServer] = {}
+        self._running = ExitStack()
 
     @contextmanager
     def serve(self, world: WorldConfig) -> Iterator[MockApi]:
-        pristine = self._pristine.get(world)
-        if pristine is None:
-            pristine = self._pristine[world] = build_world(world)
-        app = create_app(Config(world=world, port=0), world_factory=partial(fork_world, pristine))
-        with ThreadedServer(app) as server:
+        """A server of its own for the block, as `mock_api_session` has."""
+        with self._server(world) as server:
             mock_api = MockApi(server.url, before_reset=self._harvest)
             try:
                 yield mock_api
             finally:
                 self._harvest(mock_api)
+
+    @contextmanager
+    def lend(self, world: WorldConfig) -> Iterator[MockApi]:
+        """The shared server of `world` for the block, put back when the block ends."""
+        server = self._shared.get(world)
+        if server is None:
+            server = self._shared[world] = self._running.enter_context(self._server(world))
+        mock_api = MockApi(server.url, before_reset=self._harvest)
+        try:
+            yield mock_api
+        finally:
+            self._harvest(mock_api)
+            _reset(server)
+
+    def close(self) -> None:
+        """Stop the shared servers."""
+        self._shared.clear()
+        self._running.close()
+
+    def _server(self, world: WorldConfig) -> ThreadedServer:
+        pristine = self._pristine.get(world)
+        if pristine is None:
+            pristine = self._pristine[world] = build_world(world)
+        app = create_app(Config(world=world, port=0), world_factory=partial(fork_world, pristine))
+        return ThreadedServer(app)
 
     def _harvest(self, mock_api: MockApi) -> None:
         if not self.collect_coverage:
@@ -73,6 +105,12 @@ class MockApiServers:
         if self._coverage is None:
             return None
         return render(self._coverage.report())
+
+
+def _reset(server: ThreadedServer) -> None:
+    """Put the server's state back, on the server's own loop, and wait until it is."""
+    state = server.server.app[state_key]
+    asyncio.run_coroutine_threadsafe(state.reset(), server.loop).result(RESET_TIMEOUT_SECONDS)
 
 
 _servers_key = pytest.StashKey[MockApiServers]()
@@ -128,6 +166,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def _mock_api_servers(pytestconfig: pytest.Config) -> Iterator[MockApiServers]:
+    """The session's servers, stopped when it ends."""
+    servers = pytestconfig.stash[_servers_key]
+    try:
+        yield servers
+    finally:
+        servers.close()
+
+
+@pytest.fixture(scope="session")
 def mock_api_session(pytestconfig: pytest.Config) -> Iterator[MockApi]:
     """One mock server for the whole session; `reset()` it when a test needs a clean one."""
     servers = pytestconfig.stash[_servers_key]
@@ -136,16 +184,18 @@ def mock_api_session(pytestconfig: pytest.Config) -> Iterator[MockApi]:
 
 
 @pytest.fixture
-def mock_api(request: pytest.FixtureRequest) -> Iterator[MockApi]:
-    """A mock server with a fresh world, for this test only."""
-    servers = request.config.stash[_servers_key]
+def mock_api(
+    request: pytest.FixtureRequest, _mock_api_servers: MockApiServers
+) -> Iterator[MockApi]:
+    """A mock server with a fresh world, for this test only; put back when it ends."""
+    servers = _mock_api_servers
     world = servers.world
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
         if marker.args:
             raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keywords: seed=..., entries=...")
         world = _world(world, dict(marker.kwargs), f"@pytest.mark.{MARKER}")
-    with servers.serve(world) as mock_api:
+    with servers.lend(world) as mock_api:
         yield mock_api
 
 

@@ -1,26 +1,76 @@
-"""The world a running server serves, with what is derived from it."""
+"""The state of a running server, and the one `reset()` that puts all of it back."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
 
 from mockserver.api.auth import KeyRing
 from mockserver.api.cache import CountsCache
 from mockserver.domain.clock import Clock
 from mockserver.domain.models import ApiKey, Project, World
 
+# Puts one part of the server back as it was at the start; called on the event loop,
+# once the new world is installed and the clock is back at its start.
+ResetHook = Callable[[], object]
+
 
 class ServerState:
-    """The served world, the keys that open it and the cache of its counts.
+    """Everything a reset puts back, owned by one object with one `reset()`.
 
-    They change together (a reset installs a new world), so they live in one object
-    that the app holds, rather than in separate app keys that could drift apart.
+    The state holds the served world and what is derived from it (the keys that open
+    it, the cache of its counts), the factory of fresh worlds and the clock's start.
+    The other parts a reset puts back belong to layers the API may not import (the
+    event ids, the live activity, the control API's journal, faults and coverage):
+    whoever creates one registers how to put it back with `on_reset`, the way
+    `create_app` and `setup_control` do. So `reset()` is the only way to start again,
+    and no caller has to know the list of parts, which cannot drift apart:
+
+    >>> state = ServerState(partial(fork_world, pristine), clock, cache_ttl_seconds=60)
+    >>> state.on_reset(journal.clear)
+    >>> await state.reset()
+
+    The clock's start is how it is when the state is made: frozen at its instant, or
+    following real time.
     """
 
-    def __init__(self, world: World, clock: Clock, cache_ttl_seconds: float) -> None:
+    def __init__(
+        self,
+        world_factory: Callable[[], World],
+        clock: Clock,
+        *,
+        cache_ttl_seconds: float,
+        world: World | None = None,
+    ) -> None:
+        self._world_factory = world_factory
         self._clock = clock
+        self._clock_start_ms = clock.now_ms() if clock.frozen else None
         self._cache_ttl_seconds = cache_ttl_seconds
-        self.install(world)
+        self._hooks: list[ResetHook] = []
+        self._install(world if world is not None else world_factory())
 
-    def install(self, world: World) -> None:
+    def on_reset(self, hook: ResetHook) -> None:
+        """Have every `reset()` call `hook`, after the hooks registered before it."""
+        self._hooks.append(hook)
+
+    async def reset(self) -> None:
+        """Back to a fresh world and the starting clock, with every registered part reset.
+
+        It runs on the server's event loop (from another thread, through
+        `asyncio.run_coroutine_threadsafe`); the new world is built in a worker thread,
+        since a big one or a scenario file takes a while, and installed on the loop,
+        between two requests, with everything else.
+        """
+        world = await asyncio.to_thread(self._world_factory)
+        self._clock.run_real()
+        if self._clock_start_ms is not None:
+            self._clock.freeze()
+            self._clock.set(self._clock_start_ms)
+        self._install(world)
+        for hook in self._hooks:
+            hook()
+
+    def _install(self, world: World) -> None:
         self.world = world
         self.keyring = KeyRing([key for project in world.projects for key in project.keys])
         self.counts_cache = CountsCache(self._clock, self._cache_ttl_seconds)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aiohttp import web
 
 from mockserver.control.coverage import Coverage
@@ -11,13 +9,8 @@ from mockserver.control.faults import FaultTable
 from mockserver.control.journal import Journal, RecordedRequest
 from mockserver.control.spec import ControlValidators
 from mockserver.domain.events import EventWriter
-from mockserver.domain.models import World
-from mockserver.generate.activity import Activity
 
-# What a reset of the control API installs: a fresh copy of the world the server started with.
-world_factory_key: web.AppKey[Callable[[], World]] = web.AppKey("world_factory")
 events_key = web.AppKey("events", EventWriter)
-activity_key = web.AppKey("activity", Activity)
 journal_key = web.AppKey("journal", Journal)
 faults_key = web.AppKey("faults", FaultTable)
 coverage_key = web.AppKey("coverage", Coverage)

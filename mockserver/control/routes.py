@@ -8,7 +8,6 @@ Request bodies and parameters are validated against `control/openapi.yaml` (see
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,20 +15,18 @@ from typing import Any
 from aiohttp import web
 
 from mockserver.api.errors import ApiError, invalid_parameter
-from mockserver.api.keys import clock_key, config_key, state_key
+from mockserver.api.keys import clock_key, state_key
 from mockserver.api.responses import json_response
 from mockserver.config import Config
 from mockserver.control.coverage import Coverage
 from mockserver.control.faults import FaultTable, InvalidFault
 from mockserver.control.journal import Journal
 from mockserver.control.keys import (
-    activity_key,
     control_validators_key,
     coverage_key,
     events_key,
     faults_key,
     journal_key,
-    world_factory_key,
 )
 from mockserver.control.middlewares import fault_middleware, journal_middleware
 from mockserver.control.security import CONTROL_PREFIX, control_guard
@@ -90,14 +87,6 @@ def _clock_state(clock: Clock) -> web.Response:
     return json_response({"now": clock.now_ms(), "frozen": clock.frozen})
 
 
-def restore_clock(clock: Clock, frozen_at_ms: int | None) -> None:
-    """The clock as the server started: frozen at `frozen_at_ms`, or following real time."""
-    clock.run_real()
-    if frozen_at_ms is not None:
-        clock.freeze()
-        clock.set(frozen_at_ms)
-
-
 def _project(world: World, reference: str | None) -> Project:
     if not world.projects:
         raise invalid_body("the world has no project to add events to")
@@ -115,16 +104,7 @@ async def get_health(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
-    app = request.config_dict
-    # Building a world may take a while (a big one, or a scenario file): off the loop.
-    world = await asyncio.get_running_loop().run_in_executor(None, app[world_factory_key])
-    restore_clock(app[clock_key], app[config_key].clock_frozen_at_ms)
-    app[state_key].install(world)
-    app[events_key].reset()
-    app[activity_key].restart(world)
-    app[journal_key].clear()
-    app[faults_key].clear()
-    app[coverage_key].clear()
+    await request.config_dict[state_key].reset()
     return json_response({"status": "ok"})
 
 
@@ -228,6 +208,8 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     app[faults_key] = faults = FaultTable()
     app[coverage_key] = coverage = Coverage(public_spec)
     app[control_validators_key] = ControlValidators(spec)
+    for clear in (journal.clear, faults.clear, coverage.clear):
+        app[state_key].on_reset(clear)
     app.middlewares.extend(
         [journal_middleware(journal, coverage, app[clock_key]), fault_middleware(faults)]
     )

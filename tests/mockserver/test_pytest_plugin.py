@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from importlib.metadata import entry_points
 
 import pytest
@@ -37,7 +38,7 @@ def test_the_plugin_is_registered_for_pytest() -> None:
     assert plugins["mockserver"] == "mockserver.pytest_plugin"
 
 
-def test_mock_api_gives_every_test_a_fresh_server(pytester: pytest.Pytester) -> None:
+def test_mock_api_gives_every_test_a_fresh_world_on_one_server(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         HELPERS
         + """
@@ -54,7 +55,7 @@ def test_two(mock_api):
     assert total(mock_api) == 20
     assert mock_api.requests[-1].query["limit"] == "1"
     assert len(mock_api.requests) == 1
-    assert SEEN[0] != SEEN[1]
+    assert SEEN[0] == SEEN[1]
 
 def test_the_object(mock_api):
     assert mock_api.url.startswith("http://127.0.0.1:")
@@ -64,6 +65,126 @@ def test_the_object(mock_api):
 """
     )
     pytester.runpytest(*SMALL).assert_outcomes(passed=3)
+
+
+def test_nothing_a_mock_api_test_changes_reaches_the_next(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HELPERS
+        + """
+import time
+
+FROZEN_AT = 1_800_000_000_000
+FIRST = {}
+
+def entity_count(mock_api):
+    return get(mock_api, "/api/v1/project", mock_api.member_key)["data"]["entityCount"]
+
+def change_everything(mock_api):
+    mock_api.clock.freeze()
+    mock_api.clock.set(FROZEN_AT)
+    FIRST["id"] = mock_api.add_events(CREATED)[0]["id"]
+    mock_api.clock.advance(61)
+    # Counts read now stay cached for 60 seconds, with the entity the fresh world lacks.
+    FIRST["entities"] = entity_count(mock_api)
+    mock_api.fail_next("/api/v1/project", status=500, count=5)
+    mock_api.keys.clear()
+
+def test_changes_everything_and_fails(mock_api):
+    change_everything(mock_api)
+    assert False, "a failing test is put back too"
+
+def test_changes_everything(mock_api):
+    change_everything(mock_api)
+
+def test_sees_none_of_it(mock_api):
+    assert mock_api.faults == []
+    assert mock_api.requests == []
+    assert all(op["requests"] == 0 for op in mock_api.coverage()["operations"])
+    assert len(mock_api.keys) == 3 * 2
+    assert abs(mock_api.clock.now_ms() - time.time() * 1000) < 60_000
+    mock_api.clock.freeze()
+    mock_api.clock.set(FROZEN_AT + 61_000)
+    assert entity_count(mock_api) == FIRST["entities"] - 1
+    assert total(mock_api) == 20
+    # The ids of new events start again from the same seeded sequence.
+    mock_api.clock.set(FROZEN_AT)
+    assert mock_api.add_events(CREATED)[0]["id"] == FIRST["id"]
+"""
+    )
+    pytester.runpytest(*SMALL).assert_outcomes(passed=2, failed=1)
+
+
+def test_a_marker_asking_for_another_world_gets_its_own_server(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        HELPERS
+        + """
+import pytest
+
+URLS = {}
+
+def test_default(mock_api):
+    URLS["default"] = mock_api.url
+
+@pytest.mark.mock_api(entries=7)
+def test_seven(mock_api):
+    URLS["seven"] = mock_api.url
+    mock_api.add_events(CREATED)
+    assert total(mock_api) == 8
+
+def test_default_again(mock_api):
+    assert mock_api.url == URLS["default"]
+    assert total(mock_api) == 20
+
+@pytest.mark.mock_api(entries=7)
+def test_seven_again(mock_api):
+    assert mock_api.url == URLS["seven"] != URLS["default"]
+    assert total(mock_api) == 7
+
+def test_the_session_server_is_another_one(mock_api_session):
+    assert mock_api_session.url not in URLS.values()
+"""
+    )
+    pytester.runpytest(*SMALL).assert_outcomes(passed=5)
+
+
+def test_mock_api_tests_leave_the_session_server_alone(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HELPERS
+        + """
+def test_one(mock_api_session):
+    mock_api_session.add_events(CREATED)
+
+def test_between(mock_api):
+    assert total(mock_api) == 20
+
+def test_two(mock_api_session):
+    assert total(mock_api_session) == 21
+"""
+    )
+    pytester.runpytest(*SMALL).assert_outcomes(passed=3)
+
+
+def test_every_server_stops_with_the_session(pytester: pytest.Pytester) -> None:
+    def serving() -> int:
+        return sum(thread.name == "mockserver" for thread in threading.enumerate())
+
+    pytester.makepyfile(
+        """
+import pytest
+
+def test_default(mock_api, mock_api_session):
+    pass
+
+@pytest.mark.mock_api(entries=3)
+def test_other(mock_api):
+    pass
+"""
+    )
+    before = serving()
+    pytester.runpytest(*SMALL).assert_outcomes(passed=2)
+    assert serving() == before
 
 
 def test_mock_api_session_is_shared_until_reset(pytester: pytest.Pytester) -> None:

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
 
+from mockserver import Config, create_app
 from mockserver.api.keys import state_key
 from mockserver.api.middlewares import api_middleware
 from mockserver.control.routes import keys_listing
 from mockserver.control.spec import load_control_spec
+from mockserver.domain.events import fork_world
 from mockserver.domain.models import Role, World
 from mockserver.spec.loader import load_spec
-from tests.conftest import FROZEN_AT, SMALL, AppFactory, Client, admin_of, bearer, call, key_of
+from tests.conftest import (
+    FROZEN_AT,
+    SMALL,
+    AppFactory,
+    Client,
+    ClientFactory,
+    admin_of,
+    bearer,
+    call,
+    key_of,
+)
 
 AUDIT_LOG = "/api/v1/audit-log"
 PROJECT = "/api/v1/project"
@@ -349,6 +363,26 @@ async def test_reset_restores_world_clock_and_clears_everything(ctl: Client) -> 
     assert all(op["requests"] == 0 for op in coverage["operations"])
     assert await (await ctl.get(AUDIT_LOG, headers=headers)).json() == first
     assert ctl.app[state_key].world is not world
+
+
+async def test_reset_builds_the_world_while_the_server_goes_on_answering(
+    aiohttp_client: ClientFactory, small_world: World
+) -> None:
+    building = threading.Event()
+    may_finish = threading.Event()
+
+    def slow_world() -> World:
+        building.set()
+        may_finish.wait(10)
+        return fork_world(small_world)
+
+    client = await aiohttp_client(create_app(Config(world=SMALL), world_factory=slow_world))
+    reset = asyncio.create_task(call(client, "POST", "reset", "reset"))
+    await asyncio.to_thread(building.wait, 10)
+    assert await call(client, "GET", "health", "getHealth") == (200, {"status": "ok"})
+    assert not reset.done()
+    may_finish.set()
+    assert await reset == (200, {"status": "ok"})
 
 
 # Coverage
