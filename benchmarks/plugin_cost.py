@@ -1,11 +1,17 @@
 """What one test costs with the pytest plugin's fixtures, `mock_api` and `mock_api_session`.
 
-It writes test files of tests that each make one request to the mock, runs pytest
-over 1 and over N + 1 of them, and reports the difference divided by N: the cost of
-one more test, with pytest's and the plugin's start-up taken out. Each duration is the
-median of a few rounds (a shared machine makes single runs vary by a few hundred ms),
-and the rounds alternate between the fixtures, so a machine that gets busier for a
-while weighs on both alike.
+It writes test files whose tests each make one request to the mock, runs pytest over
+1 and over N + 1 of them, and reports two costs of one more test, each the median of
+a few rounds:
+
+- whole runs: the difference of the two runs' durations divided by N, so pytest's and
+  the plugin's start-up drop out;
+- in the run: the time from the end of the first test to the end of the last but one,
+  divided by their number, read inside pytest; it leaves out the start-up, whose few
+  hundred ms of jitter on a busy machine the first figure has to average away.
+
+The rounds alternate between the fixtures, so a machine that gets busier for a while
+weighs on both alike.
 
     python benchmarks/plugin_cost.py            # 201 tests, 5 rounds (about 2 minutes)
     python benchmarks/plugin_cost.py --short    # 51 tests, 3 rounds (under a minute)
@@ -17,8 +23,8 @@ directory, with this checkout first on the import path.
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -29,7 +35,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ("mock_api", "mock_api_session")
+# Where the conftest below writes the instants at which each test ended.
+ENDS_VARIABLE = "PLUGIN_COST_ENDS"
 
+CONFTEST = """
+import json
+import os
+import time
+
+ENDS = []
+
+def pytest_runtest_logfinish(nodeid, location):
+    ENDS.append(time.perf_counter())
+
+def pytest_sessionfinish(session, exitstatus):
+    with open(os.environ["PLUGIN_COST_ENDS"], "w") as ends:
+        json.dump(ENDS, ends)
+"""
 # One request per test, through a client that ignores any proxy of the environment.
 TEST_FILE = """
 import urllib.request
@@ -56,28 +78,16 @@ def write_tests(folder: Path, fixture: str, count: int) -> Path:
     return path
 
 
-def run_pytest(path: Path) -> tuple[float, float]:
-    """Seconds of one pytest run over `path`, which must pass: wall clock, and CPU.
-
-    The CPU time (user and system, of pytest and the server threads in it) varies less
-    than the wall clock on a machine that other work keeps busy.
-    """
+def run_pytest(path: Path) -> tuple[float, list[float]]:
+    """One pytest run over `path`, which must pass: its seconds, and when each test ended."""
+    ends = path.with_suffix(".ends.json")
     environment = dict(os.environ)
+    environment[ENDS_VARIABLE] = str(ends)
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT), *filter(None, [environment.get("PYTHONPATH")])]
     )
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "asyncio_default_fixture_loop_scope=function",
-        path.name,
-    ]
-    cpu_before = _children_cpu_seconds()
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", path.name]
+    command += ["-o", "asyncio_default_fixture_loop_scope=function"]
     started = time.perf_counter()
     result = subprocess.run(
         command, cwd=path.parent, env=environment, capture_output=True, text=True, check=False
@@ -85,12 +95,8 @@ def run_pytest(path: Path) -> tuple[float, float]:
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"pytest failed over {path.name}:\n{result.stdout}{result.stderr}")
-    return elapsed, _children_cpu_seconds() - cpu_before
-
-
-def _children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    ended: list[float] = json.loads(ends.read_text(encoding="utf-8"))
+    return elapsed, ended
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -105,33 +111,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     count = args.tests or (50 if args.short else 200)
     rounds = args.rounds or (3 if args.short else 5)
-    wall: dict[tuple[str, int], list[float]] = {}
-    cpu: dict[tuple[str, int], list[float]] = {}
+    if count < 2:
+        parser.error("--tests must be at least 2")
+    whole: dict[str, list[float]] = {fixture: [] for fixture in FIXTURES}
+    inside: dict[str, list[float]] = {fixture: [] for fixture in FIXTURES}
     with tempfile.TemporaryDirectory(prefix="plugin-cost-") as name:
         folder = Path(name)
-        paths = {
-            (fixture, size): write_tests(folder, fixture, size)
+        (folder / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+        files = {
+            fixture: [write_tests(folder, fixture, n) for n in (1, count + 1)]
             for fixture in FIXTURES
-            for size in (1, count + 1)
         }
         for _ in range(rounds):
-            for run, path in paths.items():
-                wall_seconds, cpu_seconds = run_pytest(path)
-                wall.setdefault(run, []).append(wall_seconds)
-                cpu.setdefault(run, []).append(cpu_seconds)
-    print(f"pytest over 1 and over {count + 1} one-request tests, median of {rounds} rounds:")
-    cost: dict[str, float] = {}
+            for fixture in FIXTURES:
+                one, _ = run_pytest(files[fixture][0])
+                many, ended = run_pytest(files[fixture][1])
+                whole[fixture].append((many - one) * 1000 / count)
+                # The last test's teardown also stops the servers: it is left out.
+                inside[fixture].append((ended[-2] - ended[0]) * 1000 / (count - 1))
+    print(f"ms per one-request test, pytest over 1 and over {count + 1} tests, ", end="")
+    print(f"median of {rounds} rounds:")
+    print(f"  {'':<17} {'whole runs':>10} {'in the run':>11}")
+    cost = {fixture: statistics.median(whole[fixture]) for fixture in FIXTURES}
+    cost_inside = {fixture: statistics.median(inside[fixture]) for fixture in FIXTURES}
     for fixture in FIXTURES:
-        one, many = (statistics.median(wall[fixture, size]) for size in (1, count + 1))
-        cost[fixture] = (many - one) * 1000 / count
-        cpu_one, cpu_many = (statistics.median(cpu[fixture, size]) for size in (1, count + 1))
-        cpu_cost = (cpu_many - cpu_one) * 1000 / count
-        print(
-            f"  {fixture:<17} {cost[fixture]:5.1f} ms per test ({cpu_cost:.1f} ms of CPU)"
-            f"   {one:.2f} s for 1 test, {many:.2f} s for {count + 1}"
-        )
-    difference = cost["mock_api"] - cost["mock_api_session"]
-    print(f"  mock_api costs {difference:.1f} ms per test more than mock_api_session")
+        print(f"  {fixture:<17} {cost[fixture]:10.1f} {cost_inside[fixture]:11.1f}")
+    more = cost["mock_api"] - cost["mock_api_session"]
+    more_inside = cost_inside["mock_api"] - cost_inside["mock_api_session"]
+    print(f"  mock_api costs {more:.1f} ms more per test ({more_inside:.1f} in the run)")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ from mockserver.spec.loader import load_spec
 
 MARKER = "mock_api"
 MARKER_OPTIONS = ("seed", "entries")
-# A reset forks a world generated once: it takes well under a millisecond.
+# A reset forks a world generated once, in well under a millisecond; one that takes
+# this long means the server's loop is stuck.
 RESET_TIMEOUT_SECONDS = 30.0
 
 

@@ -40,3 +40,11 @@ def test_the_curl_walkthrough_works() -> None:
     assert answers[2]["now"] == answers[0]["now"] + 61_000
     assert answers[3]["data"]["status"] == 429
     assert answers[4] == {"data": []}
+
+
+def test_the_cost_figures_say_what_measured_them() -> None:
+    command = "python benchmarks/plugin_cost.py"
+    assert f"measured by `{command}` (pytest over 1\nand over 201 one-request tests" in SECTION
+    assert "median of 5 rounds" in SECTION
+    benchmark = (ROOT / "benchmarks" / "plugin_cost.py").read_text(encoding="utf-8")
+    assert f"{command}            # 201 tests, 5 rounds" in benchmark
