@@ -13,11 +13,12 @@ a few rounds:
 The rounds alternate between the fixtures, so a machine that gets busier for a while
 weighs on both alike.
 
-    python benchmarks/plugin_cost.py            # 201 tests, 5 rounds (about 2 minutes)
-    python benchmarks/plugin_cost.py --short    # 51 tests, 3 rounds (under a minute)
+    python -m benchmarks.plugin_cost            # 201 tests, 5 rounds (a minute or two)
+    python -m benchmarks.plugin_cost --short    # 51 tests, 3 rounds (under a minute)
 
-Only the standard library and pytest, run as `python -m pytest` in a temporary
-directory, with this checkout first on the import path.
+It needs only the standard library and pytest (run as `python -m pytest` in a
+temporary directory, with this checkout first on the import path), so it also runs as
+a script: `python benchmarks/plugin_cost.py`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -42,6 +42,15 @@ MARKER_OPTIONS = ("seed", "entries")
 RESET_TIMEOUT_SECONDS = 30.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """The server `mock_api` lends for one world, its `MockApi` and the world's keys."""
+
+    server: ThreadedServer
+    mock_api: MockApi
+    keys: list[dict[str, str]]
+
+
 class MockApiServers:
     """The servers of one pytest session, and what they share.
 
@@ -57,7 +66,7 @@ class MockApiServers:
         self.collect_coverage = coverage
         self._pristine: dict[WorldConfig, World] = {}
         self._coverage: Coverage | None = None
-        self._shared: dict[WorldConfig, ThreadedServer] = {}
+        self._shared: dict[WorldConfig, _Shared] = {}
         self._running = ExitStack()
 
     @contextmanager
@@ -72,16 +81,25 @@ class MockApiServers:
 
     @contextmanager
     def lend(self, world: WorldConfig) -> Iterator[MockApi]:
-        """The shared server of `world` for the block, put back when the block ends."""
-        server = self._shared.get(world)
-        if server is None:
-            server = self._shared[world] = self._running.enter_context(self._server(world))
-        mock_api = MockApi(server.url, before_reset=self._harvest)
+        """The shared server of `world` for the block, put back when the block ends.
+
+        Its `MockApi` is lent too, the way the server is: asking the server for its keys
+        again would cost a control call per test, and the keys are the world's, which a
+        reset gives back unchanged. Only its list of keys can be changed in place, so a
+        copy of that list is given back too.
+        """
+        shared = self._shared.get(world)
+        if shared is None:
+            server = self._running.enter_context(self._server(world))
+            mock_api = MockApi(server.url, before_reset=self._harvest)
+            keys = [dict(key) for key in mock_api.keys]
+            shared = self._shared[world] = _Shared(server, mock_api, keys)
         try:
-            yield mock_api
+            yield shared.mock_api
         finally:
-            self._harvest(mock_api)
-            _reset(server)
+            self._harvest(shared.mock_api)
+            _reset(shared.server)
+            shared.mock_api.keys = [dict(key) for key in shared.keys]
 
     def close(self) -> None:
         """Stop the shared servers."""

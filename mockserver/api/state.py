@@ -31,7 +31,9 @@ class ServerState:
     >>> await state.reset()
 
     The clock's start is how it is when the state is made: frozen at its instant, or
-    following real time.
+    following real time. `world_factory` runs in a worker thread on a reset, so it must
+    not read what requests change (the served world): it builds a world, or forks one
+    that nothing serves.
     """
 
     def __init__(

@@ -43,7 +43,7 @@ def test_the_curl_walkthrough_works() -> None:
 
 
 def test_the_cost_figures_say_what_measured_them() -> None:
-    command = "python benchmarks/plugin_cost.py"
+    command = "python -m benchmarks.plugin_cost"
     assert f"measured by `{command}` (pytest over 1\nand over 201 one-request tests" in SECTION
     assert "median of 5 rounds" in SECTION
     benchmark = (ROOT / "benchmarks" / "plugin_cost.py").read_text(encoding="utf-8")

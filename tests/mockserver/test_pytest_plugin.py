@@ -87,6 +87,7 @@ def change_everything(mock_api):
     # Counts read now stay cached for 60 seconds, with the entity the fresh world lacks.
     FIRST["entities"] = entity_count(mock_api)
     mock_api.fail_next("/api/v1/project", status=500, count=5)
+    mock_api.keys[0]["key"] = "alk_a_changed"
     mock_api.keys.clear()
 
 def test_changes_everything_and_fails(mock_api):
