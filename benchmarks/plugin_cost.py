@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {fixture:<17} {cost[fixture]:10.1f} {cost_inside[fixture]:11.1f}")
     more = cost["mock_api"] - cost["mock_api_session"]
     more_inside = cost_inside["mock_api"] - cost_inside["mock_api_session"]
-    print(f"  mock_api costs {more:.1f} ms more per test ({more_inside:.1f} in the run)")
+    print(f"  mock_api minus mock_api_session: {more:+.1f} ms per test", end="")
+    print(f" ({more_inside:+.1f} in the run)")
 
 
 if __name__ == "__main__":
