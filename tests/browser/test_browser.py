@@ -32,7 +32,8 @@ def test_script_in_the_page_reads_the_api_from_its_own_origin(
     key = key_of(shared_world, 0, Role.MEMBER)
     status, body = page.evaluate(
         """async (key) => {
-            const answer = await fetch('/api/v1/project', {headers: {Authorization: 'Bearer ' + key}});
+            const headers = {Authorization: 'Bearer ' + key};
+            const answer = await fetch('/api/v1/project', {headers});
             return [answer.status, await answer.json()];
         }""",
         key,
