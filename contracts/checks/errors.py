@@ -8,11 +8,13 @@ from ..expect import ERROR_CODES, describe_status, expect_error, read_json
 from ..outcome import Skip, Violation
 from ..settings import Role
 
+# Near misses of the documented paths, and a path beside them: none is an operation.
+API_ROOT = PROJECT.rsplit("/", 1)[0]
 UNKNOWN_PATHS = (
-    "/api/v1/audit-logs",
-    "/api/v1/projects",
-    "/api/v1/contracts-nothing-here",
-    "/api/v2/project",
+    AUDIT_LOG + "s",
+    PROJECT + "s",
+    API_ROOT + "/contracts-nothing-here",
+    "/contracts-nothing-here" + PROJECT,
 )
 REFUSED_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # One invalid value per parameter; the 400 for each must name the parameter.

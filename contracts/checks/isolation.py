@@ -7,7 +7,7 @@ import json
 from ..client import PROJECT
 from ..context import Check, Context
 from ..expect import fetch
-from ..model import Entry, Query, documented
+from ..model import MAX_LIMIT, Entry, Query, documented
 from ..outcome import Skip, Violation
 from ..settings import Role
 from .project import read_project
@@ -35,7 +35,7 @@ def check_isolation(ctx: Context) -> None:
         )
     data = ctx.data()
     own = {fingerprint(entry) for entry in data.entries()}
-    other_newest = fetch(ctx.client, Query(limit=200), role=Role.OTHER_ADMIN)
+    other_newest = fetch(ctx.client, Query(limit=MAX_LIMIT), role=Role.OTHER_ADMIN)
     for index, entry in enumerate(other_newest.entries):
         if fingerprint(entry) in own:
             raise Violation(

@@ -17,6 +17,8 @@ from mockserver.domain.models import World
 from mockserver.serving.logs import setup_logging
 from mockserver.serving.server import listen_problem, serve_until_signalled, server_url
 from mockserver.serving.workers import WorkersError, serve_workers
+from mockserver.spec.loader import load_spec
+from mockserver.spec.operations import operation_table
 
 COMMAND = Command(
     "mockserver",
@@ -51,6 +53,10 @@ def serve_config(resolved: Resolved) -> Config:
     return config
 
 
+# The request the banner suggests trying, by operationId: its path comes from the spec.
+TRY_OPERATION = "listAuditLogEntries"
+
+
 def banner(url: str, world: World) -> str:
     """Where the mock listens, each project's keys, and a first request to try."""
     lines = [f"Audit Log & Project API mock listening on {url}"]
@@ -58,9 +64,10 @@ def banner(url: str, world: World) -> str:
         lines.append(f"  project {project.id} ({project.slug}, {len(project.log)} entries)")
         for key in project.keys:
             lines.append(f"    {key.role.value:<6} key: {key.key}")
+    try_path = operation_table(load_spec())[TRY_OPERATION].path
     lines.append(
         f"Try: curl -H 'Authorization: Bearer {world.projects[0].keys[0].key}' "
-        f"{url}/api/v1/audit-log?limit=5"
+        f"{url}{try_path}?limit=5"
     )
     return "\n".join(lines)
 

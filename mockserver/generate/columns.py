@@ -26,10 +26,11 @@ from mockserver.store.audit_log import NOTHING, AuditQuery, Page, Segment
 
 # Rendered entries kept (under a kilobyte each): more than the pages in use at once.
 CACHED_ENTRIES = 16_384
-# Answers kept, by query: a client polling or a load test repeats its queries. Only
-# pages the API can ask for are kept: a caller asking for every entry gets them afresh.
+# Answers kept, by query: a client polling or a load test repeats its queries. The
+# memory they hold is bounded by a count of pages and by the entries a kept page may
+# have (the API's largest page fits): a caller asking for more gets them afresh.
 CACHED_PAGES = 256
-CACHED_PAGE_LIMIT = 200
+MAX_CACHED_PAGE_ENTRIES = 200
 NO_ENTITY = -1
 
 
@@ -86,7 +87,7 @@ class GeneratedLog(Segment[AuditEntry]):
 
     def query(self, query: AuditQuery) -> Page[AuditEntry]:
         """As `Segment.query`; the log never changes, so answers are kept (do not change them)."""
-        if query.limit > CACHED_PAGE_LIMIT:
+        if query.limit > MAX_CACHED_PAGE_ENTRIES:
             return super().query(query)
         return self._answers(query)
 
