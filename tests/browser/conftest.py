@@ -36,7 +36,10 @@ def chromium_executable() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: Playwright's synchronous API runs an event
+# loop in the test's thread while it is open, and the async tests of later modules need
+# that thread free of one.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = chromium_executable()
     if executable is None:
