@@ -7,6 +7,7 @@ from functools import partial
 
 from aiohttp import web
 
+from mockserver.api.docs import setup_docs
 from mockserver.api.keys import clock_key, config_key, operations_key, state_key
 from mockserver.api.middlewares import setup_middlewares
 from mockserver.api.operations import api_operations
@@ -60,6 +61,7 @@ def create_app(
     state.on_reset(events.reset)
     state.on_reset(restart_activity)
     setup_routes(app, spec)
+    setup_docs(app, spec)
     # Middlewares run in the order they are added, the first outermost: the activity
     # brings the world up to the clock's now, then the control API's journal and
     # faults wrap the API's own checks.
