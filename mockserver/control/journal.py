@@ -1,10 +1,17 @@
-"""The request journal: what clients sent to the API, with their keys redacted."""
+"""The request journal: what clients sent to the API, with their keys redacted.
+
+The journal is on the path of every API request, so keeping it costs one append when a
+request arrives and one timing when it is answered; the live stream's listeners cost
+more only while one is open (see `Journal.answer`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
@@ -25,6 +32,8 @@ class RecordedRequest:
     `query.getall("since")` all); `headers` are case-insensitive, secrets redacted.
     It is recorded when the request arrives, so the journal is in the order clients
     sent; `status` stays None until it is answered, and for good when it is dropped.
+    `duration_ms` (wall-clock time from arrival to the answer, whatever the mock clock
+    says) stays None until then: with it set, the request is answered.
     """
 
     method: str
@@ -34,6 +43,11 @@ class RecordedRequest:
     time: int
     status: int | None = None
     faulted: bool = False
+    duration_ms: float | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.duration_ms is not None
 
     def to_dict(self) -> dict[str, Any]:
         query: dict[str, list[str]] = {}
@@ -51,6 +65,7 @@ class RecordedRequest:
             "status": self.status,
             "time": self.time,
             "faulted": self.faulted,
+            "durationMs": self.duration_ms,
         }
 
     @classmethod
@@ -65,6 +80,7 @@ class RecordedRequest:
             status=shown["status"],
             time=shown["time"],
             faulted=shown["faulted"],
+            duration_ms=shown.get("durationMs"),
         )
 
     @classmethod
@@ -103,17 +119,100 @@ def redact_header(name: str, value: str) -> str:
     return f"{scheme} {redact_key(secret)}"
 
 
+@dataclass(frozen=True, slots=True)
+class Cleared:
+    """The journal was emptied (a reset or `DELETE /__mock/requests`)."""
+
+
+CLEARED: Final = Cleared()
+JournalChange = RecordedRequest | Cleared
+
+
+class JournalListener:
+    """What one live stream has still to send: the journal's changes, in order.
+
+    A listener that falls `limit` changes behind (a client that stopped reading) is
+    closed rather than left to grow: its stream ends, and a client that opens a new one
+    gets the whole journal again.
+    """
+
+    def __init__(self, backlog: Iterable[JournalChange], limit: int) -> None:
+        self._pending: deque[JournalChange] = deque(backlog)
+        self._limit = limit
+        self._ready = asyncio.Event()
+        self.closed = False
+        if self._pending:
+            self._ready.set()
+
+    def push(self, change: JournalChange) -> None:
+        if self.closed:
+            return
+        if len(self._pending) >= self._limit:
+            self.close()
+            return
+        self._pending.append(change)
+        self._ready.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self._ready.set()
+
+    async def next_changes(self, timeout: float) -> list[JournalChange]:
+        """Every pending change, waiting up to `timeout` seconds for one; `[]` when none
+        came (or the listener is closed)."""
+        if not self._pending and not self.closed:
+            try:
+                await asyncio.wait_for(self._ready.wait(), timeout)
+            except TimeoutError:
+                return []
+        self._ready.clear()
+        changes = list(self._pending)
+        self._pending.clear()
+        return changes
+
+
 class Journal:
-    """The newest `MAX_RECORDED` API requests, oldest first."""
+    """The newest `MAX_RECORDED` API requests, oldest first, and the live streams of it."""
 
     def __init__(self, capacity: int = MAX_RECORDED) -> None:
         self._requests: deque[RecordedRequest] = deque(maxlen=capacity)
+        self._listeners: set[JournalListener] = set()
 
     def record(self, request: RecordedRequest) -> None:
         self._requests.append(request)
+
+    def answer(self, request: RecordedRequest, duration_ms: float) -> None:
+        """`request` has been answered (or dropped) after `duration_ms`: the live streams
+        get it now. With no stream open this is one attribute set and one test."""
+        request.duration_ms = duration_ms
+        if self._listeners:
+            for listener in self._listeners:
+                listener.push(request)
 
     def requests(self, path: str | None = None) -> list[RecordedRequest]:
         return [r for r in self._requests if path is None or r.path == path]
 
     def clear(self) -> None:
         self._requests.clear()
+        for listener in self._listeners:
+            listener.push(CLEARED)
+
+    def listen(self) -> JournalListener:
+        """A listener that first gets the journal as it is (`CLEARED`, then each answered
+        request) and then every change; `unlisten` it when its stream ends. Requests
+        still in flight come later, when they are answered, so none comes twice."""
+        backlog: list[JournalChange] = [CLEARED]
+        backlog.extend(r for r in self._requests if r.answered)
+        # Room for the whole journal twice over: a burst while a stream sends the
+        # backlog must not close it.
+        listener = JournalListener(backlog, limit=2 * (self._requests.maxlen or MAX_RECORDED))
+        self._listeners.add(listener)
+        return listener
+
+    def unlisten(self, listener: JournalListener) -> None:
+        self._listeners.discard(listener)
+
+    def close_listeners(self) -> None:
+        """End every live stream (the server is shutting down)."""
+        for listener in self._listeners:
+            listener.close()

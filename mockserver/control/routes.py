@@ -19,6 +19,7 @@ from mockserver.api.keys import clock_key, state_key
 from mockserver.api.responses import json_response
 from mockserver.config import Config
 from mockserver.control.coverage import Coverage
+from mockserver.control.dashboard import get_dashboard, get_dashboard_asset
 from mockserver.control.faults import FaultTable, InvalidFault
 from mockserver.control.journal import Journal
 from mockserver.control.keys import (
@@ -31,6 +32,8 @@ from mockserver.control.keys import (
 from mockserver.control.middlewares import fault_middleware, journal_middleware
 from mockserver.control.security import CONTROL_PREFIX, control_guard
 from mockserver.control.spec import ControlValidators, load_control_spec
+from mockserver.control.stream import setup_stream, stream_requests
+from mockserver.control.timing import timing_middleware
 from mockserver.domain.clock import Clock
 from mockserver.domain.events import MAX_TIMESTAMP_MS, InvalidEvent
 from mockserver.domain.models import Project, World
@@ -182,12 +185,15 @@ async def get_coverage(request: web.Request) -> web.Response:
 
 
 HANDLERS: dict[str, Handler] = {
+    "getDashboard": get_dashboard,
+    "getDashboardAsset": get_dashboard_asset,
     "getHealth": get_health,
     "reset": reset,
     "addEvents": add_events,
     "getClock": get_clock,
     "setClock": set_clock,
     "listRequests": list_requests,
+    "streamRequests": stream_requests,
     "clearRequests": clear_requests,
     "listFaults": list_faults,
     "addFault": add_fault,
@@ -201,7 +207,8 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     """Mount the control API at /__mock/ and hook the journal and the faults into `app`.
 
     Call it before the API's own middleware is added: the journal must see the
-    final status of every request, and faults come before authentication.
+    final status of every request, and faults come before authentication. The
+    timing wraps the journal, so the live streams get each request with its outcome.
     """
     spec = load_control_spec()
     app[journal_key] = journal = Journal()
@@ -211,8 +218,13 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     for clear in (journal.clear, faults.clear, coverage.clear):
         app[state_key].on_reset(clear)
     app.middlewares.extend(
-        [journal_middleware(journal, coverage, app[clock_key]), fault_middleware(faults)]
+        [
+            timing_middleware(journal),
+            journal_middleware(journal, coverage, app[clock_key]),
+            fault_middleware(faults),
+        ]
     )
+    setup_stream(app, journal)
     control = web.Application(middlewares=[control_guard(config.control_token)])
     prefix = CONTROL_PREFIX.rstrip("/")
     for operation_id, operation in operation_table(spec).items():
