@@ -209,6 +209,11 @@ class Journal:
         self._listeners.add(listener)
         return listener
 
+    @property
+    def listening(self) -> int:
+        """How many live streams are open."""
+        return len(self._listeners)
+
     def unlisten(self, listener: JournalListener) -> None:
         self._listeners.discard(listener)
 

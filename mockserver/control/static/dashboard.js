@@ -143,9 +143,9 @@ function draw() {
     fragment.append(row);
   }
   rows.replaceChildren($("spacer"), fragment);
-  const all = journal.entries.length.toLocaleString("en");
-  const shown = total.toLocaleString("en");
-  $("count").textContent = total === journal.entries.length ? `${all} requests` : `${shown} of ${all} requests shown`;
+  const count = journal.entries.length;
+  const all = `${count.toLocaleString("en")} ${count === 1 ? "request" : "requests"}`;
+  $("count").textContent = total === count ? all : `${total.toLocaleString("en")} of ${all} shown`;
 }
 
 function applyFilters() {

@@ -6,7 +6,7 @@ from aiohttp.test_utils import make_mocked_request
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.control.journal import Journal, RecordedRequest, redact_header
+from mockserver.control.journal import CLEARED, Journal, RecordedRequest, redact_header
 
 
 def recorded(path: str, headers: dict[str, str] | None = None) -> RecordedRequest:
@@ -47,3 +47,52 @@ def test_a_record_survives_the_round_trip_through_json() -> None:
     assert again.query["since"] == "5"
     assert again.query.getall("since") == ["5", "6"]
     assert again.headers["authorization"] == "Bearer alk_a_01…"
+
+
+# Listeners: the live streams' view of the journal
+
+
+def answered(path: str, duration_ms: float = 1.5) -> RecordedRequest:
+    record = recorded(path)
+    record.status = 200
+    record.duration_ms = duration_ms
+    return record
+
+
+async def test_a_listener_gets_the_answered_journal_then_each_change_in_order() -> None:
+    journal = Journal()
+    old, in_flight = answered("/old"), recorded("/in-flight")
+    journal.record(old)
+    journal.record(in_flight)
+    listener = journal.listen()
+    assert await listener.next_changes(0.01) == [CLEARED, old]
+    journal.answer(in_flight, 2.0)
+    journal.clear()
+    assert await listener.next_changes(0.01) == [in_flight, CLEARED]
+    assert in_flight.duration_ms == 2.0 and in_flight.answered
+    assert await listener.next_changes(0.01) == [], "nothing new: the wait times out empty"
+
+
+async def test_a_listener_that_falls_too_far_behind_is_closed_and_so_is_every_one_at_shutdown() -> (
+    None
+):
+    journal = Journal(capacity=2)
+    listener = journal.listen()
+    for index in range(10):
+        journal.answer(recorded(f"/p{index}"), 1.0)
+    assert listener.closed
+    journal.unlisten(listener)
+    journal.answer(recorded("/later"), 1.0)
+    other = journal.listen()
+    journal.close_listeners()
+    assert other.closed
+
+
+def test_answering_with_no_listener_only_stamps_the_duration() -> None:
+    journal = Journal()
+    record = recorded("/p")
+    journal.record(record)
+    assert not record.answered
+    journal.answer(record, 0.25)
+    assert record.to_dict()["durationMs"] == 0.25
+    assert RecordedRequest.from_dict(record.to_dict()) == record
