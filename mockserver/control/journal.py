@@ -158,8 +158,8 @@ class JournalListener:
         self._ready.set()
 
     async def next_changes(self, timeout: float) -> list[JournalChange]:
-        """Every pending change, waiting up to `timeout` seconds for one; `[]` when none
-        came (or the listener is closed)."""
+        """Every pending change, waiting up to `timeout` seconds for one (`[]` when none
+        came in time); check `closed` after each call."""
         if not self._pending and not self.closed:
             try:
                 await asyncio.wait_for(self._ready.wait(), timeout)
@@ -177,6 +177,9 @@ class Journal:
     def __init__(self, capacity: int = MAX_RECORDED) -> None:
         self._requests: deque[RecordedRequest] = deque(maxlen=capacity)
         self._listeners: set[JournalListener] = set()
+        # Requests in flight when the journal was last emptied: answered later, they
+        # are in no journal, so no stream gets them.
+        self._forgotten: list[RecordedRequest] = []
 
     def record(self, request: RecordedRequest) -> None:
         self._requests.append(request)
@@ -186,6 +189,8 @@ class Journal:
         get it now. With no stream open this is one attribute set and one test."""
         request.duration_ms = duration_ms
         if self._listeners:
+            if any(forgotten is request for forgotten in self._forgotten):
+                return
             for listener in self._listeners:
                 listener.push(request)
 
@@ -193,6 +198,7 @@ class Journal:
         return [r for r in self._requests if path is None or r.path == path]
 
     def clear(self) -> None:
+        self._forgotten = [r for r in self._requests if not r.answered]
         self._requests.clear()
         for listener in self._listeners:
             listener.push(CLEARED)

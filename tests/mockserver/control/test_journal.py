@@ -96,3 +96,15 @@ def test_answering_with_no_listener_only_stamps_the_duration() -> None:
     journal.answer(record, 0.25)
     assert record.to_dict()["durationMs"] == 0.25
     assert RecordedRequest.from_dict(record.to_dict()) == record
+
+
+async def test_a_request_in_flight_when_the_journal_is_emptied_reaches_no_stream() -> None:
+    journal = Journal()
+    in_flight = recorded("/slow")
+    journal.record(in_flight)
+    listener = journal.listen()
+    journal.clear()
+    journal.answer(in_flight, 5.0)
+    journal.answer(later := recorded("/later"), 1.0)
+    assert await listener.next_changes(0.01) == [CLEARED, CLEARED, later]
+    assert journal.requests() == []
