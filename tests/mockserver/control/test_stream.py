@@ -92,3 +92,12 @@ def test_an_event_is_one_block_whose_data_is_json_on_one_line() -> None:
     assert event == "event: request"
     assert json.loads(data.removeprefix("data: ")) == record.to_dict()
     assert event_text(CLEARED) == "event: clear\ndata: \n\n"
+
+
+async def test_shutting_down_ends_every_open_stream(ctl: Client) -> None:
+    async with ctl.get(STREAM) as response:
+        await events_until(response, 1)
+        await ctl.app.shutdown()
+        rest = await asyncio.wait_for(response.content.read(), timeout=5)
+        assert b"event:" not in rest
+    assert ctl.app[journal_key].listening == 0
