@@ -66,6 +66,35 @@ def test_requests_appear_live_and_filter_by_path_and_status(page: Page, mock: st
     expect(page.locator("#rows .row")).to_contain_text("401")
 
 
+def test_every_control_is_reached_by_the_keyboard_and_the_list_by_arrow_keys(
+    page: Page, mock: str
+) -> None:
+    open_dashboard(page, mock)
+    requests.get(mock + PROJECT, headers={"X-Trace": "t-1"}, timeout=5)
+    requests.get(mock + AUDIT_LOG, timeout=5)
+    expect(page.locator("#count")).to_have_text("2 requests")
+    reached = []
+    focused = "document.activeElement.id || document.activeElement.textContent"
+    for _ in range(16):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(focused))
+    assert reached[:7] == [
+        "reset",
+        "filter-path",
+        "filter-status",
+        "clear-requests",
+        "rows",
+        "clock-freeze",
+        "clock-real",
+    ]
+    page.locator("#rows").focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#detail")).to_contain_text(f"GET {AUDIT_LOG}")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#detail")).to_contain_text("t-1")
+    expect(page.locator("#rows .row.selected")).to_contain_text(PROJECT)
+
+
 def test_the_clock_and_a_fault_driven_from_the_page(page: Page, mock: str) -> None:
     open_dashboard(page, mock)
     page.get_by_role("button", name="Real time").click()
@@ -126,10 +155,12 @@ def test_what_a_client_sent_is_shown_as_text_and_runs_nothing(page: Page, mock: 
     row = page.locator("#rows .row").first
     expect(row).to_contain_text(f"/api/v1/{image}{script}")
     expect(row).to_contain_text(f"?q={script}&{image}=1")
+    row.click()
+    expect(page.locator("#detail")).to_contain_text(image)
     page.wait_for_timeout(300)  # room for an injected handler to run, were there one
     assert page.evaluate("window.__xss") is False
     assert dialogs == []
-    assert page.locator("#rows img, #rows script").count() == 0
+    assert page.locator("main img, main script").count() == 0
 
 
 def test_ten_thousand_requests_show_and_filter_fast(page: Page, mock: str) -> None:

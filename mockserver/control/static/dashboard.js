@@ -61,6 +61,7 @@ const journal = {
   shown: [], // the entries that pass the filters, oldest first
   pathFilter: "",
   statusFilter: "",
+  selected: null, // the entry whose details are shown
   drawScheduled: false,
 };
 
@@ -101,9 +102,12 @@ function timeText(ms) {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-function rowFor(entry) {
-  const row = element("div", undefined, "row");
-  row.setAttribute("role", "listitem");
+function rowFor(entry, position) {
+  const row = element("div", undefined, entry === journal.selected ? "row selected" : "row");
+  row.id = `row-${position}`;
+  row.dataset.position = String(position);
+  row.setAttribute("role", "option");
+  row.setAttribute("aria-selected", String(entry === journal.selected));
   const cells = [
     [timeText(entry.time)],
     [entry.method],
@@ -138,14 +142,68 @@ function draw() {
   const last = Math.min(total, Math.ceil((rows.scrollTop + rows.clientHeight) / ROW_HEIGHT) + OVERSCAN);
   const fragment = document.createDocumentFragment();
   for (let index = first; index < last; index++) {
-    const row = rowFor(journal.shown[total - 1 - index]);
+    const row = rowFor(journal.shown[total - 1 - index], index);
     row.style.top = `${index * ROW_HEIGHT}px`;
     fragment.append(row);
   }
   rows.replaceChildren($("spacer"), fragment);
+  const chosen = selectedPosition();
+  if (chosen >= first && chosen < last) rows.setAttribute("aria-activedescendant", `row-${chosen}`);
+  else rows.removeAttribute("aria-activedescendant");
   const count = journal.entries.length;
   const all = `${count.toLocaleString("en")} ${count === 1 ? "request" : "requests"}`;
   $("count").textContent = total === count ? all : `${total.toLocaleString("en")} of ${all} shown`;
+}
+
+// Where the chosen entry is in the list as drawn (newest first), or -1.
+function selectedPosition() {
+  if (journal.selected === null) return -1;
+  const index = journal.shown.lastIndexOf(journal.selected);
+  return index < 0 ? -1 : journal.shown.length - 1 - index;
+}
+
+function choose(position) {
+  const total = journal.shown.length;
+  if (!total) return;
+  position = Math.max(0, Math.min(total - 1, position));
+  journal.selected = journal.shown[total - 1 - position];
+  const rows = $("rows");
+  const top = position * ROW_HEIGHT;
+  if (top < rows.scrollTop) rows.scrollTop = top;
+  else if (top + ROW_HEIGHT > rows.scrollTop + rows.clientHeight) rows.scrollTop = top + ROW_HEIGHT - rows.clientHeight;
+  showDetail(journal.selected);
+  scheduleDraw();
+}
+
+function showDetail(entry) {
+  const facts = [
+    ["request", `${entry.method} ${entry.path}${queryText(entry.query)}`],
+    ["status", entry.status === null ? "dropped" : String(entry.status)],
+    ["duration", entry.durationMs === null ? "" : `${entry.durationMs} ms`],
+    ["mock time", new Date(entry.time).toISOString()],
+    ["fault", faultText(entry) || "none"],
+  ];
+  for (const [name, value] of Object.entries(entry.headers)) facts.push([name, value]);
+  const list = $("detail");
+  list.replaceChildren();
+  for (const [name, value] of facts) list.append(element("dt", name), element("dd", value));
+  $("detail-empty").hidden = true;
+}
+
+const KEY_STEPS = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
+
+function onRowsKey(event) {
+  const current = selectedPosition();
+  if (event.key in KEY_STEPS) choose((current < 0 ? -1 : current) + KEY_STEPS[event.key]);
+  else if (event.key === "Home") choose(0);
+  else if (event.key === "End") choose(journal.shown.length - 1);
+  else return;
+  event.preventDefault();
+}
+
+function onRowsClick(event) {
+  const row = event.target.closest(".row");
+  if (row) choose(Number(row.dataset.position));
 }
 
 function applyFilters() {
@@ -169,6 +227,9 @@ function received(entry) {
 function cleared() {
   journal.entries = [];
   journal.shown = [];
+  journal.selected = null;
+  $("detail").replaceChildren();
+  $("detail-empty").hidden = false;
   scheduleDraw();
   scheduleRefresh();
 }
@@ -327,6 +388,8 @@ async function resetMock() {
 
 function start() {
   $("rows").addEventListener("scroll", scheduleDraw, { passive: true });
+  $("rows").addEventListener("keydown", onRowsKey);
+  $("rows").addEventListener("click", onRowsClick);
   window.addEventListener("resize", scheduleDraw);
   $("filter-path").addEventListener("input", applyFilters);
   $("filter-status").addEventListener("change", applyFilters);
