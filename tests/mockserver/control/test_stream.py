@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from aiohttp import ClientResponse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.control.journal import CLEARED, RecordedRequest
 from mockserver.control.keys import journal_key
@@ -73,13 +75,19 @@ async def test_every_journaled_request_has_its_duration(ctl: Client) -> None:
     assert len(shown["data"]) == 3
 
 
-def test_an_event_is_one_block_whose_data_is_json_on_one_line() -> None:
+TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+
+
+@given(path=TEXT, name=TEXT, value=TEXT, header=TEXT)
+def test_an_event_is_one_block_whose_data_is_json_on_one_line(
+    path: str, name: str, value: str, header: str
+) -> None:
     record = RecordedRequest.from_dict(
         {
             "method": "GET",
-            "path": "/a\nb",
-            "query": {"q": ["x\n\ny"]},
-            "headers": {},
+            "path": path,
+            "query": {name: [value, "\n\n"]},
+            "headers": {"X-Note": header},
             "status": 200,
             "time": 1,
             "faulted": False,
