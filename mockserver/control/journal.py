@@ -34,6 +34,8 @@ class RecordedRequest:
     time: int
     status: int | None = None
     faulted: bool = False
+    # The kind of the injected fault that failed it (`FaultKind`'s word), None if none.
+    fault: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         query: dict[str, list[str]] = {}
@@ -51,6 +53,7 @@ class RecordedRequest:
             "status": self.status,
             "time": self.time,
             "faulted": self.faulted,
+            "fault": self.fault,
         }
 
     @classmethod
@@ -65,6 +68,7 @@ class RecordedRequest:
             status=shown["status"],
             time=shown["time"],
             faulted=shown["faulted"],
+            fault=shown.get("fault"),
         )
 
     @classmethod
