@@ -94,12 +94,7 @@ class AuditLogClient:
                     raise _api_error(error) from None
                 retry_after = error.headers.get("Retry-After")
                 wait = int(retry_after) if retry_after else _backoff(attempt)
-            except (
-                urllib.error.URLError,
-                ConnectionError,
-                TimeoutError,
-                http.client.IncompleteRead,
-            ):
+            except BROKEN_ANSWERS:
                 # Dropped or reset connections, bodies cut short, timeouts: the answer
                 # never arrived whole, so the request may not have been served.
                 if last_attempt:

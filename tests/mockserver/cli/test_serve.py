@@ -11,6 +11,7 @@ from aiohttp import web
 
 from mockserver.api.keys import state_key
 from mockserver.cli import main, serve
+from mockserver.cli.options import UsageError
 from mockserver.config import Config, WorldConfig
 from mockserver.domain.models import World
 from mockserver.generate.world import generate_world
@@ -136,14 +137,12 @@ def test_watch_latency_and_chaos_describe_the_server() -> None:
     assert config_of("--latency", "7").latency_ms == (7, 7)
 
 
-def test_watch_without_a_scenario_is_one_line_and_exit_2(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["--watch", *SMALL]) == 2
-    assert (
-        capsys.readouterr().err
-        == "mockserver: --watch needs --scenario: there is no file to watch\n"
-    )
+def test_watch_without_a_scenario_is_a_usage_error() -> None:
+    # The line and the exit status 2 of a usage error: tests/processes/test_cli_watch.py.
+    with pytest.raises(UsageError, match=r"^--watch needs --scenario: there is no file to watch$"):
+        config_of("--watch", *SMALL)
+    with pytest.raises(UsageError):
+        config_of(*SMALL, MOCKSERVER_WATCH="on")
 
 
 @pytest.mark.parametrize(
