@@ -59,3 +59,9 @@ class Config:
     control_token: str | None = None
     # Processes serving the same world on one port (SO_REUSEPORT); 1 serves in-process.
     workers: int = 1
+    # Reload `world.scenario` when its file changes (it needs a scenario).
+    watch: bool = False
+    # Every API request waits a delay drawn from this range of ms; None waits nothing.
+    latency_ms: tuple[int, int] | None = None
+    # The share of API requests each chaos kind fails: (("503", 0.05), ("drop", 0.01)).
+    chaos: tuple[tuple[str, float], ...] = ()

@@ -1,9 +1,11 @@
 """A small client of the Audit Log & Project API: the kind of code the mock helps test.
 
 - `AuditLogClient` sends authenticated requests; it retries a 429 or a 503 after the
-  `Retry-After` they carry, and other 5xx, dropped connections and timeouts after a
-  short backoff; it keeps the project's counts as long as `Cache-Control: max-age`
-  allows and reads them again afterwards.
+  `Retry-After` they carry, and other 5xx, dropped or reset connections, bodies cut
+  short and timeouts (a slow body included) after a short backoff; a body that arrives
+  whole but is not JSON is an `ApiError` with the code `invalid_json`, not retried
+  (the server answered, wrongly); it keeps the project's counts as long as
+  `Cache-Control: max-age` allows and reads them again afterwards.
 - `Poller` returns each new audit-log entry once, oldest first, using `since`.
 
 Time is injected (`sleep`, `now`) so that tests neither wait nor depend on the wall
@@ -22,6 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+# What a request that got no whole answer raises: each is retried after a backoff.
+BROKEN_ANSWERS = (urllib.error.URLError, ConnectionError, TimeoutError, http.client.IncompleteRead)
 
 
 class ApiError(Exception):
@@ -83,14 +87,16 @@ class AuditLogClient:
             last_attempt = attempt == self.max_retries
             try:
                 with self._opener.open(request, timeout=self.timeout) as response:
-                    return json.loads(response.read()), response.headers
+                    content = response.read()
+                    return _json(response.status, content), response.headers
             except urllib.error.HTTPError as error:
                 if error.code not in RETRIED_STATUSES or last_attempt:
                     raise _api_error(error) from None
                 retry_after = error.headers.get("Retry-After")
                 wait = int(retry_after) if retry_after else _backoff(attempt)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                # Dropped connections and timeouts: the request may not have been served.
+            except BROKEN_ANSWERS:
+                # Dropped or reset connections, bodies cut short, timeouts: the answer
+                # never arrived whole, so the request may not have been served.
                 if last_attempt:
                     raise
                 wait = _backoff(attempt)
@@ -131,6 +137,13 @@ class Poller:
                 self.newest, self._seen_at_newest = newest, set()
             self._seen_at_newest.update(e["id"] for e in new if e["timestamp"] == newest)
         return new
+
+
+def _json(status: int, content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError as error:
+        raise ApiError(status, "invalid_json", f"the answer is not JSON ({error})") from None
 
 
 def _max_age(cache_control: str) -> int:

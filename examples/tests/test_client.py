@@ -81,6 +81,34 @@ def test_a_slow_answer_times_out_and_is_retried(mock_api: MockApi) -> None:
     assert [r.faulted for r in mock_api.requests] == [True, False]
 
 
+def test_a_body_cut_short_is_retried(mock_api: MockApi) -> None:
+    client, slept = client_of(mock_api)
+    mock_api.add_fault(AUDIT_LOG, "truncated")
+    assert len(client.entries(limit=3)["data"]) == 3
+    assert slept == [0.5]
+    cut, retried = mock_api.requests
+    assert (cut.status, cut.fault) == (200, "truncated")
+    assert (retried.status, retried.fault) == (200, None)
+
+
+def test_a_body_that_trickles_times_out_and_is_retried(mock_api: MockApi) -> None:
+    # Each of the body's pieces comes 100 ms after the last: past the client's 50 ms.
+    client, slept = client_of(mock_api, timeout=0.05)
+    mock_api.add_fault(AUDIT_LOG, "slow", slow_ms=1000)
+    assert len(client.entries(limit=3)["data"]) == 3
+    assert slept == [0.5]
+    assert [r.fault for r in mock_api.requests] == ["slow", None]
+
+
+def test_a_body_that_is_not_json_is_a_clear_error(mock_api: MockApi) -> None:
+    client, slept = client_of(mock_api)
+    mock_api.add_fault(AUDIT_LOG, "malformed")
+    with pytest.raises(ApiError) as raised:
+        client.entries(limit=3)
+    assert (raised.value.status, raised.value.code) == (200, "invalid_json")
+    assert slept == []
+
+
 def test_the_client_gives_up_after_its_retries(mock_api: MockApi) -> None:
     client, _ = client_of(mock_api, max_retries=2)
     mock_api.fail_next(AUDIT_LOG, status=500, count=5)

@@ -21,6 +21,8 @@ from mockserver.spec import Spec
 from mockserver.spec.loader import spec_text
 
 DOCS_PATH = "/docs"
+# Where the contract and its docs are served: pages for people, not API requests.
+DOCS_PREFIXES = (DOCS_PATH, "/openapi.")
 OWN_ASSETS = Path(str(files("mockserver.api") / "static"))
 SWAGGER_UI = Path(str(swagger_ui_path))
 # Every file the page loads, and where it lies: nothing else is served under /docs/.

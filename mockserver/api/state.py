@@ -49,6 +49,7 @@ class ServerState:
         self._clock_start_ms = clock.now_ms() if clock.frozen else None
         self._cache_ttl_seconds = cache_ttl_seconds
         self._hooks: list[ResetHook] = []
+        self._replace_hooks: list[ResetHook] = []
         self._install(world if world is not None else world_factory())
 
     def on_reset(self, hook: ResetHook) -> None:
@@ -71,6 +72,26 @@ class ServerState:
         self._install(world)
         for hook in self._hooks:
             hook()
+
+    def on_replace(self, hook: ResetHook) -> None:
+        """Have every `replace_world()` call `hook` once the new world is served."""
+        self._replace_hooks.append(hook)
+
+    async def replace_world(self, world_factory: Callable[[], World]) -> World:
+        """Serve the world `world_factory` builds from now on: the reload of a scenario.
+
+        The world is built in a worker thread; if that fails, the error propagates and
+        the served world stays. Otherwise the new world, its keys and a fresh counts
+        cache are installed on the loop in one step with no await inside, so a request
+        sees the old world or the new one, never a mix. Unlike `reset()`, nothing else
+        goes back: the clock, the event ids, the journal, the faults and the coverage
+        stay; the `on_replace` hooks (the live activity) follow the new world.
+        """
+        world = await asyncio.to_thread(world_factory)
+        self._install(world)
+        for hook in self._replace_hooks:
+            hook()
+        return world
 
     def _install(self, world: World) -> None:
         self.world = world

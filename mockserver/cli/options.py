@@ -251,6 +251,22 @@ WORKERS: Option[int] = Option(
     1,
     "processes serving the same world on one port (default 1)",
 )
+WATCH: Option[bool] = switch(
+    "--watch", "reload --scenario whenever the file changes (a bad file keeps the served world)"
+)
+LATENCY: Option[tuple[int, int] | None] = Option(
+    "--latency",
+    values.latency,
+    None,
+    "delay every API response by MS, or by LO-HI milliseconds drawn from the seed",
+)
+CHAOS: Option[tuple[tuple[str, float], ...] | None] = Option(
+    "--chaos",
+    values.chaos,
+    None,
+    "fail a share of API requests, drawn from the seed: KIND:SHARE,... with kinds "
+    "429, 500, 502, 503, 504, drop, reset, truncated, malformed (e.g. 503:0.05,drop:0.01)",
+)
 SERVE: tuple[Option[Any], ...] = (
     HOST,
     PORT,
@@ -262,6 +278,9 @@ SERVE: tuple[Option[Any], ...] = (
     CONTROL_TOKEN,
     NO_CONTROL,
     WORKERS,
+    WATCH,
+    LATENCY,
+    CHAOS,
 )
 
 # Reading a running implementation: `mockserver snapshot`.

@@ -31,6 +31,7 @@ COMMAND = Command(
 def serve_config(resolved: Resolved) -> Config:
     """The server the options describe; `UsageError` for options that do not go together."""
     workers = resolved[options.WORKERS]
+    chaos = resolved[options.CHAOS]
     config = Config(
         world=options.world_config(resolved),
         host=resolved[options.HOST],
@@ -44,7 +45,12 @@ def serve_config(resolved: Resolved) -> Config:
         control=not resolved[options.NO_CONTROL] and workers == 1,
         control_token=resolved[options.CONTROL_TOKEN],
         workers=workers,
+        watch=resolved[options.WATCH],
+        latency_ms=resolved[options.LATENCY],
+        chaos=chaos or (),
     )
+    if config.watch and config.world.scenario is None:
+        raise UsageError("--watch needs --scenario: there is no file to watch")
     if config.workers > 1 and config.control_token is not None:
         raise UsageError("--control-token: the control API is off with --workers above 1")
     problem = startup_problem(config)

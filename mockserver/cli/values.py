@@ -13,6 +13,7 @@ from datetime import datetime
 
 from yarl import URL
 
+from mockserver.api.chaos import InvalidChaos, Shares, parse_chaos, parse_latency
 from mockserver.control.security import MIN_TOKEN_CHARS
 from mockserver.generate.activity import MAX_EVENTS_PER_SECOND
 
@@ -123,3 +124,19 @@ def on_off(text: str) -> bool:
     raise argparse.ArgumentTypeError(
         f"expected {', '.join(ON)} or {', '.join(OFF[1:])}, got {word!r}"
     )
+
+
+def latency(text: str) -> tuple[int, int]:
+    """`MS` or `LO-HI` milliseconds, as the range each request's delay is drawn from."""
+    try:
+        return parse_latency(text)
+    except InvalidChaos as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def chaos(text: str) -> Shares:
+    """`KIND:SHARE,...`, e.g. `503:0.05,429:0.02,drop:0.01` (see `api/chaos.py`)."""
+    try:
+        return parse_chaos(text)
+    except InvalidChaos as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

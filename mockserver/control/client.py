@@ -158,6 +158,30 @@ class MockApi:
         fault: dict[str, Any] = self.call("POST", "faults", body)["data"]
         return fault
 
+    def add_fault(
+        self,
+        path: str,
+        kind: str,
+        count: int = 1,
+        *,
+        slow_ms: int | None = None,
+        delay_ms: int | None = None,
+        method: str = "GET",
+    ) -> dict[str, Any]:
+        """Break the next `count` answers to `method path` as `kind` says; return the fault.
+
+        `truncated`: the connection closes mid-JSON; `malformed`: the whole answer
+        arrives, its JSON cut in half; `slow`: the body trickles over `slow_ms`
+        (for read timeouts); `reset`: the connection is reset. See `POST /__mock/faults`.
+        """
+        body: dict[str, Any] = {"path": path, "method": method, "count": count, "kind": kind}
+        if slow_ms is not None:
+            body["slowMs"] = slow_ms
+        if delay_ms is not None:
+            body["delayMs"] = delay_ms
+        fault: dict[str, Any] = self.call("POST", "faults", body)["data"]
+        return fault
+
     @property
     def faults(self) -> list[dict[str, Any]]:
         """The faults still waiting for requests."""

@@ -1,4 +1,7 @@
-"""Injected faults: the next N requests to a method and path fail, wait, or are dropped."""
+"""The control API's faults: the next N requests to a method and path fail as one says.
+
+How each kind fails a request is `api/injection.py`, shared with `--chaos`.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.api.errors import ApiError
+from mockserver.api.injection import (
+    DEFAULT_RETRY_AFTER_SECONDS,
+    STATUSES,
+    FaultKind,
+    Injection,
+    status_injection,
+)
 from mockserver.control.security import is_control_path
 
 ANY_METHOD = "*"
-# Every injected status, with the error code and message of its envelope.
-STATUSES: dict[int, tuple[str, str]] = {
-    429: ("rate_limited", "Too many requests."),
-    500: ("internal_error", "The server failed (injected fault)."),
-    502: ("bad_gateway", "The upstream server failed (injected fault)."),
-    503: ("unavailable", "The service is unavailable (injected fault)."),
-    504: ("gateway_timeout", "The upstream server timed out (injected fault)."),
-}
-# A 429 without Retry-After would leave clients guessing; this is what they get.
-DEFAULT_RETRY_AFTER_SECONDS = 1
+# The kinds a body names with `kind`: the others follow from `status`, `drop`, `delayMs`.
+NAMED_KINDS = frozenset({FaultKind.RESET, FaultKind.TRUNCATED, FaultKind.MALFORMED, FaultKind.SLOW})
 
 
 class InvalidFault(ValueError):
@@ -27,69 +29,83 @@ class InvalidFault(ValueError):
 
 @dataclass(slots=True, kw_only=True)
 class Fault:
+    """A fault of the control API: which requests it matches, how many more, what it does."""
+
     id: int
     method: str
     path: str
     remaining: int
-    status: int | None = None
-    retry_after: int | None = None
-    delay_ms: int = 0
-    drop: bool = False
+    injection: Injection
 
     @classmethod
     def from_request(cls, fault_id: int, body: dict[str, Any]) -> Fault:
         """A fault from a request body the control spec's schema already accepted."""
         if is_control_path(body["path"]):
             raise InvalidFault("path: faults apply to the API, never to the control API")
-        status, drop = body.get("status"), body.get("drop", False)
-        if status is not None and drop:
-            raise InvalidFault("give either status or drop: a dropped connection has no status")
-        if status is None and not drop and not body.get("delayMs"):
-            raise InvalidFault("give a status, a delayMs or drop: true")
-        retry_after = body.get("retryAfter")
-        if status == 429 and retry_after is None:
-            retry_after = DEFAULT_RETRY_AFTER_SECONDS
-        if retry_after is not None and status is None:
-            raise InvalidFault("retryAfter goes with a status")
         return cls(
             id=fault_id,
             method=body.get("method", "GET"),
             path=body["path"],
             remaining=body.get("count", 1),
-            status=status,
-            retry_after=retry_after,
-            delay_ms=body.get("delayMs", 0),
-            drop=drop,
+            injection=_injection(body),
         )
+
+    @property
+    def kind(self) -> FaultKind:
+        return self.injection.kind
 
     def matches(self, method: str, path: str) -> bool:
         return self.path == path and self.method in (ANY_METHOD, method)
 
     def error(self) -> ApiError:
         """The error this fault answers with; only for faults with a status."""
-        assert self.status is not None
-        code, message = STATUSES[self.status]
-        headers = {}
-        if self.retry_after is not None:
-            headers["Retry-After"] = str(self.retry_after)
-            message += f" Retry after {self.retry_after} seconds."
-        return ApiError(self.status, code, message, headers)
+        return self.injection.error()
 
     def to_dict(self) -> dict[str, Any]:
+        injection = self.injection
         shown: dict[str, Any] = {
             "id": self.id,
             "method": self.method,
             "path": self.path,
             "remaining": self.remaining,
-            "drop": self.drop,
+            "kind": injection.kind.value,
+            "drop": injection.kind is FaultKind.DROP,
         }
-        if self.status is not None:
-            shown["status"] = self.status
-        if self.retry_after is not None:
-            shown["retryAfter"] = self.retry_after
-        if self.delay_ms:
-            shown["delayMs"] = self.delay_ms
+        if injection.status is not None:
+            shown["status"] = injection.status
+        if injection.retry_after is not None:
+            shown["retryAfter"] = injection.retry_after
+        if injection.delay_ms:
+            shown["delayMs"] = injection.delay_ms
+        if injection.slow_ms:
+            shown["slowMs"] = injection.slow_ms
         return shown
+
+
+def _injection(body: dict[str, Any]) -> Injection:
+    """What the fault does: one of `kind`, `status` or `drop`, or only a delay."""
+    status, drop, named = body.get("status"), body.get("drop", False), body.get("kind")
+    given = [word for word, value in (("kind", named), ("status", status), ("drop", drop)) if value]
+    if len(given) > 1:
+        raise InvalidFault(f"give either status or drop or a kind, not {' and '.join(given)}")
+    delay_ms, slow_ms = body.get("delayMs", 0), body.get("slowMs")
+    if (slow_ms is not None) != (named == FaultKind.SLOW):
+        raise InvalidFault("slowMs goes with kind slow, and kind slow needs it")
+    retry_after = body.get("retryAfter")
+    if retry_after is not None and status is None:
+        raise InvalidFault("retryAfter goes with a status")
+    if status is not None:
+        injection = status_injection(status, retry_after)
+        return Injection(
+            kind=injection.kind, status=status, retry_after=injection.retry_after, delay_ms=delay_ms
+        )
+    if drop:
+        return Injection(kind=FaultKind.DROP, delay_ms=delay_ms)
+    if named is not None:
+        return Injection(kind=FaultKind(named), delay_ms=delay_ms, slow_ms=slow_ms or 0)
+    if not delay_ms:
+        raise InvalidFault("give a status, a kind, a delayMs or drop: true")
+    return Injection(kind=FaultKind.DELAY, delay_ms=delay_ms)
 
 
 class FaultTable:
@@ -120,3 +136,13 @@ class FaultTable:
 
     def clear(self) -> None:
         self._faults.clear()
+
+
+__all__ = [
+    "ANY_METHOD",
+    "DEFAULT_RETRY_AFTER_SECONDS",
+    "STATUSES",
+    "Fault",
+    "FaultTable",
+    "InvalidFault",
+]

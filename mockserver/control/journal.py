@@ -44,6 +44,8 @@ class RecordedRequest:
     status: int | None = None
     faulted: bool = False
     duration_ms: float | None = None
+    # The kind of the injected fault that failed it (`FaultKind`'s word), None if none.
+    fault: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -66,6 +68,7 @@ class RecordedRequest:
             "time": self.time,
             "faulted": self.faulted,
             "durationMs": self.duration_ms,
+            "fault": self.fault,
         }
 
     @classmethod
@@ -81,6 +84,7 @@ class RecordedRequest:
             time=shown["time"],
             faulted=shown["faulted"],
             duration_ms=shown.get("durationMs"),
+            fault=shown.get("fault"),
         )
 
     @classmethod

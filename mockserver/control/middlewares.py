@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from mockserver.api.errors import error_response
+from mockserver.api.injection import DROPPED_STATUS, FaultKind, inject
 from mockserver.control.coverage import Coverage
 from mockserver.control.faults import FaultTable
 from mockserver.control.journal import Journal, RecordedRequest
 from mockserver.control.keys import journal_record_key
 from mockserver.control.security import is_control_path
 from mockserver.domain.clock import Clock
-
-# nginx's code for "closed the connection without a response": what the access log
-# shows for a dropped request, which no client ever receives.
-DROPPED_STATUS = 444
 
 
 def _error_code(response: web.StreamResponse | None) -> str | None:
@@ -62,26 +57,27 @@ def journal_middleware(journal: Journal, coverage: Coverage, clock: Clock) -> Mi
     return record
 
 
+def mark_faulted(request: web.Request, kind: FaultKind) -> None:
+    """Mark an API request in the journal as failed by an injected fault of `kind`.
+
+    Called before the fault acts: a client that gives up on a delay reads the journal
+    while the request still waits, and must see it marked.
+    """
+    recorded = request[journal_record_key]
+    recorded.faulted, recorded.fault = True, kind.value
+
+
 def fault_middleware(faults: FaultTable) -> Middleware:
-    """Delays, fails or drops the requests an active fault matches, before any other check."""
+    """Fails the requests an active fault matches, before any other check."""
 
     @web.middleware
-    async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_control_path(request.path):
             return await handler(request)
         fault = faults.take(request.method, request.path)
         if fault is None:
             return await handler(request)
-        request[journal_record_key].faulted = True
-        if fault.delay_ms:
-            await asyncio.sleep(fault.delay_ms / 1000)
-        if fault.drop:
-            if request.transport is not None:
-                request.transport.close()
-            # aiohttp finds the transport closed when it writes this, and moves on.
-            return web.Response(status=DROPPED_STATUS)
-        if fault.status is not None:
-            return error_response(fault.error())
-        return await handler(request)
+        mark_faulted(request, fault.kind)
+        return await inject(request, handler, fault.injection)
 
-    return inject
+    return inject_faults

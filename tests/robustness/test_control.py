@@ -47,7 +47,10 @@ BODIES = {
     "events": JSON
     | st.fixed_dictionaries({"events": st.lists(EVENT, max_size=3)}, optional={"project": JSON}),
     "clock": JSON | near(["freeze", "real", "set", "advance"]),
-    "faults": JSON | near(["path", "method", "count", "status", "retryAfter", "delayMs", "drop"]),
+    "faults": JSON
+    | near(
+        ["path", "method", "count", "status", "retryAfter", "delayMs", "drop", "kind", "slowMs"]
+    ),
 }
 
 

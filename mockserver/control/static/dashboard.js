@@ -94,8 +94,8 @@ function keyText(headers) {
 }
 
 function faultText(entry) {
-  if (typeof entry.fault === "string") return entry.fault;
-  return entry.faulted ? "yes" : "";
+  // The kind of the injected fault (`status`, `delay`, `truncated`, ...), or nothing.
+  return entry.fault || "";
 }
 
 function timeText(ms) {

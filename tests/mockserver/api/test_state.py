@@ -119,6 +119,50 @@ async def test_the_world_is_built_off_the_event_loop(worlds: tuple[World, World]
     assert builders[1] != loop_thread[0]
 
 
+async def test_replace_world_serves_the_new_world_and_leaves_the_rest(
+    worlds: tuple[World, World],
+) -> None:
+    first, second = worlds
+    clock = Clock(frozen_at=FROZEN_AT)
+    state = ServerState(lambda: first, clock, cache_ttl_seconds=60, world=first)
+    replaced: list[World] = []
+    reset: list[str] = []
+    state.on_replace(lambda: replaced.append(state.world))
+    state.on_reset(lambda: reset.append("reset"))
+    old_cache = state.counts_cache
+    clock.set(FROZEN_AT + 5)
+    builders: list[int] = []
+
+    def build() -> World:
+        builders.append(threading.get_ident())
+        return second
+
+    assert await state.replace_world(build) is second
+    assert state.world is second and replaced == [second] and reset == []
+    assert builders != [threading.get_ident()], "built off the loop"
+    assert state.counts_cache is not old_cache
+    assert clock.now_ms() == FROZEN_AT + 5, "the clock is left as it is"
+    _, project = state.authenticate(admin_header(second))
+    assert project is second.projects[0]
+    with pytest.raises(ApiError):
+        state.authenticate(admin_header(first, 1))
+
+
+async def test_a_failed_replace_keeps_the_served_world(worlds: tuple[World, World]) -> None:
+    first, _ = worlds
+    state = ServerState(lambda: first, Clock(), cache_ttl_seconds=60)
+    replaced: list[World] = []
+    state.on_replace(lambda: replaced.append(state.world))
+    keyring = state.keyring
+
+    def broken() -> World:
+        raise ValueError("no world")
+
+    with pytest.raises(ValueError, match="no world"):
+        await state.replace_world(broken)
+    assert (state.world, state.keyring, replaced) == (first, keyring, [])
+
+
 # The state of a whole server: random changes through its API and its control API, then
 # a reset from another thread (as the pytest plugin does it); what the server answers
 # afterwards is what a new server answers.

@@ -33,6 +33,8 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "--activity": ("0", "2.5"),
     "--control-token": ("a" * 16, "b" * 20),
     "--workers": ("1", "64"),
+    "--latency": ("200", "50-400"),
+    "--chaos": ("503:0.05,429:0.02,drop:0.01", "reset:1"),
     "--base-url": ("http://a.example", "https://b.example:8443"),
     "--admin-key": ("alk_a_one", "alk_a_two"),
     "--member-key": ("alk_m_one", "alk_m_two"),
@@ -56,6 +58,9 @@ REFUSED: dict[str, str] = {
     "--control-token": "short",
     "--no-control": "maybe",
     "--workers": "0",
+    "--watch": "maybe",
+    "--latency": "400-50",
+    "--chaos": "503:0.6,429:0.6",
     "--base-url": "ftp://x",
     "--since": "2024-01-01T00:00:00",
     "--max-entries": "0",
@@ -91,7 +96,7 @@ def test_the_help_shows_each_variable() -> None:
 
 def test_the_samples_cover_every_option() -> None:
     switches = {flag for flag, option in EVERY_OPTION.items() if option.switch}
-    assert switches == {"--no-control", "--include-keys"}
+    assert switches == {"--no-control", "--include-keys", "--watch"}
     assert set(SAMPLES) == set(EVERY_OPTION) - switches
     for flag, (one, other) in SAMPLES.items():
         parse = EVERY_OPTION[flag].parse

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from mockserver.api.keys import state_key
 from mockserver.cli import main, serve
+from mockserver.cli.options import UsageError
 from mockserver.config import Config, WorldConfig
 from mockserver.domain.models import World
 from mockserver.generate.world import generate_world
@@ -125,6 +126,49 @@ def test_the_options_describe_the_server() -> None:
     assert config_of("--no-control").control is False
     assert config_of(MOCKSERVER_NO_CONTROL="yes").control is False
     assert config_of("--host", "0.0.0.0", "--no-control").host == "0.0.0.0"
+
+
+def test_watch_latency_and_chaos_describe_the_server() -> None:
+    config = config_of(
+        "--scenario", "a.yaml", "--watch", "--latency", "5-50", MOCKSERVER_CHAOS="503:0.1"
+    )
+    assert (config.watch, config.latency_ms, config.chaos) == (True, (5, 50), (("503", 0.1),))
+    assert (Config().watch, Config().latency_ms, Config().chaos) == (False, None, ())
+    assert config_of("--latency", "7").latency_ms == (7, 7)
+
+
+def test_watch_without_a_scenario_is_a_usage_error() -> None:
+    # The line and the exit status 2 of a usage error: tests/processes/test_cli_watch.py.
+    with pytest.raises(UsageError, match=r"^--watch needs --scenario: there is no file to watch$"):
+        config_of("--watch", *SMALL)
+    with pytest.raises(UsageError):
+        config_of(*SMALL, MOCKSERVER_WATCH="on")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--chaos", "503:1.5"], "503: expected a share from 0 to 1, got '1.5'"),
+        (["--chaos", "teapot:0.1"], "unknown kind 'teapot'"),
+        (["--chaos", "503:0.6,429:0.5"], "the shares add up to 1.1"),
+        (["--latency", "400-50"], "LO-HI: 400 is above 50"),
+        (["--latency", "soon"], "expected MS or LO-HI in milliseconds"),
+    ],
+)
+def test_bad_latency_and_chaos_give_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    line = parse_error(capsys, *argv)
+    assert line.startswith(f"mockserver: error: argument {argv[0]}: ")
+    assert message in line
+
+
+def test_a_bad_chaos_variable_names_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_CHAOS", "drop:2")
+    assert main(SMALL) == 2
+    assert capsys.readouterr().err.startswith("mockserver: MOCKSERVER_CHAOS: drop: expected")
 
 
 def test_the_banner_lists_each_projects_keys_and_a_request_to_try() -> None:

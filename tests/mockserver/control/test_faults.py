@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mockserver.api.injection import FaultKind
 from mockserver.control.faults import FaultTable, InvalidFault
 
 PATHS = ["/a", "/b"]
@@ -61,8 +62,38 @@ def test_a_429_gets_a_retry_after_and_the_envelope() -> None:
         {"path": "/a", "status": 500, "drop": True},
         {"path": "/a", "retryAfter": 1, "drop": True},
         {"path": "/__mock/clock", "status": 500},
+        {"path": "/a", "kind": "truncated", "status": 500},
+        {"path": "/a", "kind": "reset", "drop": True},
+        {"path": "/a", "kind": "slow"},
+        {"path": "/a", "kind": "truncated", "slowMs": 5},
+        {"path": "/a", "slowMs": 5},
+        {"path": "/a", "kind": "malformed", "retryAfter": 1},
     ],
 )
 def test_faults_that_mean_nothing_or_two_things_are_refused(body: dict[str, object]) -> None:
     with pytest.raises(InvalidFault):
         FaultTable().add(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ({"status": 503}, FaultKind.STATUS),
+        ({"delayMs": 5}, FaultKind.DELAY),
+        ({"drop": True}, FaultKind.DROP),
+        ({"kind": "reset"}, FaultKind.RESET),
+        ({"kind": "truncated", "delayMs": 5}, FaultKind.TRUNCATED),
+        ({"kind": "malformed"}, FaultKind.MALFORMED),
+        ({"kind": "slow", "slowMs": 300}, FaultKind.SLOW),
+    ],
+)
+def test_each_fault_has_one_kind_shown_with_its_settings(
+    body: dict[str, object], kind: FaultKind
+) -> None:
+    fault = FaultTable().add({"path": "/a", **body})
+    assert fault.kind is kind
+    shown = fault.to_dict()
+    assert shown["kind"] == kind.value
+    assert shown["drop"] is (kind is FaultKind.DROP)
+    assert shown.get("slowMs") == body.get("slowMs")
+    assert shown.get("delayMs") == body.get("delayMs")

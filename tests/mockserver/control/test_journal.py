@@ -41,7 +41,7 @@ def test_a_record_survives_the_round_trip_through_json() -> None:
         headers={"Authorization": "Bearer alk_a_0123456789abcdef", "X-Trace": "t"},
     )
     record = RecordedRequest.of(request, time=42)
-    record.status = 200
+    record.status, record.faulted, record.fault = 200, True, "truncated"
     again = RecordedRequest.from_dict(record.to_dict())
     assert again == record
     assert again.query["since"] == "5"
