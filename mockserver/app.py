@@ -7,6 +7,7 @@ from functools import partial
 
 from aiohttp import web
 
+from mockserver.api.cors import CorsPolicy, setup_cors
 from mockserver.api.keys import clock_key, config_key, operations_key, state_key
 from mockserver.api.middlewares import setup_middlewares
 from mockserver.api.operations import api_operations
@@ -67,4 +68,8 @@ def create_app(
     if config.control:
         setup_control(app, config, spec)
     setup_middlewares(app)
+    # Outermost of all: a preflight is answered before anything else looks at it, and
+    # every answer of the API, faults included, leaves with its CORS headers.
+    if config.cors:
+        setup_cors(app, CorsPolicy(frozenset(config.cors_origins)))
     return app
