@@ -213,7 +213,7 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     app.middlewares.extend(
         [journal_middleware(journal, coverage, app[clock_key]), fault_middleware(faults)]
     )
-    control = web.Application(middlewares=[control_guard(config.control_token)])
+    control = web.Application(middlewares=[control_guard(config.control_token, host=config.host)])
     prefix = CONTROL_PREFIX.rstrip("/")
     for operation_id, operation in operation_table(spec).items():
         route_path = operation.path.removeprefix(prefix)
