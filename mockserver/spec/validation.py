@@ -35,8 +35,10 @@ _MAX_INTEGER_DIGITS = 20
 SHOWN_VALUE_CHARS = 40
 # A `%` that does not start an escape of two hex digits.
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Unicode's control characters (C0, DEL, C1): no parameter of the API can hold one.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# NUL, which no text field of a real implementation stores (C strings, PostgreSQL's
+# text refuse it). Other control characters are text that the spec's schemas allow,
+# and schemathesis's positive-data check holds the mock to them.
+NUL = "\x00"
 # Valid query strings kept with their values, per operation: clients repeat their
 # queries, and a kept one costs a lookup instead of a parse and a validation.
 CACHED_QUERY_STRINGS = 1024
@@ -71,8 +73,8 @@ def encoding_problem(raw: str) -> str | None:
         text = unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
     except UnicodeDecodeError:
         return f"must be percent-encoded UTF-8, got {shown!r}"
-    if _CONTROL.search(text):
-        return f"must not hold a control character, got {shown!r}"
+    if NUL in text:
+        return f"must not hold a NUL character, got {shown!r}"
     return None
 
 
@@ -82,7 +84,7 @@ def check_encoding(raw_query: str, names: Sequence[str]) -> None:
     unknown parameter is ignored, whatever it holds)."""
     for pair in raw_query.split("&"):
         raw_name, _, raw_value = pair.partition("=")
-        if "%" not in raw_value and not _CONTROL.search(raw_value):
+        if "%" not in raw_value and NUL not in raw_value:
             continue
         name = unquote_plus(raw_name)
         if name in names:
@@ -150,7 +152,7 @@ class QueryValidator:
     def _validate_raw(self, raw: str) -> Mapping[str, Any]:
         # The parser below makes text of any bytes (`%FF` becomes U+FFFD, `%zz` stays as
         # it is): a value that is no text has to be refused before it.
-        if "%" in raw or _CONTROL.search(raw):
+        if "%" in raw or NUL in raw:
             check_encoding(raw, self._names)
         # Parsed as aiohttp parses the query of a request: the same values, the same errors.
         query = URL.build(query_string=raw, encoded=True).query
