@@ -16,7 +16,7 @@ figures of what each costs a request.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 
 from aiohttp import hdrs, web
@@ -125,15 +125,12 @@ def is_preflight(request: web.BaseRequest) -> bool:
     )
 
 
-def apply_cors(request: web.BaseRequest, response: web.StreamResponse, policy: CorsPolicy) -> None:
-    """Give `response`, not yet sent, the CORS headers its request calls for.
-
-    For a response that starts its body itself (`prepare()` inside a handler or a
-    fault) before the middleware sees it, call this first.
-    """
-    if response.prepared or hdrs.ACCESS_CONTROL_ALLOW_ORIGIN in response.headers:
+def add_cors_headers(
+    request: web.BaseRequest, headers: MutableMapping[str, str], policy: CorsPolicy
+) -> None:
+    """Give the headers of an answer to `request` what CORS calls for (once)."""
+    if hdrs.ACCESS_CONTROL_ALLOW_ORIGIN in headers:
         return
-    headers = response.headers
     # Even without an Origin: a cache must not give this answer to a request with one.
     headers[hdrs.VARY] = add_vary_origin(headers)
     origin = request.headers.get(hdrs.ORIGIN)
@@ -141,21 +138,34 @@ def apply_cors(request: web.BaseRequest, response: web.StreamResponse, policy: C
         headers.update(response_headers(origin))
 
 
-def cors_middleware(policy: CorsPolicy) -> Middleware:
-    """A middleware, the outermost, that answers preflights and adds CORS headers to the
-    API's responses; requests outside `/api/` pass untouched."""
+def preflight_middleware(policy: CorsPolicy) -> Middleware:
+    """A middleware, the outermost, that answers the preflights of the API."""
 
     @web.middleware
-    async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.path.startswith(API_PREFIX):
-            return await handler(request)
-        if is_preflight(request):
+    async def answer_preflight(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if is_preflight(request) and request.path.startswith(API_PREFIX):
             return preflight(request, policy)
-        response = await handler(request)
-        apply_cors(request, response, policy)
-        return response
+        return await handler(request)
 
-    return cors
+    return answer_preflight
+
+
+def on_response_prepare(
+    policy: CorsPolicy,
+) -> Callable[[web.Request, web.StreamResponse], Awaitable[None]]:
+    """A hook for `app.on_response_prepare`: every answer under `/api/` gets its CORS
+    headers just before its headers are sent, however it was made.
+
+    A hook rather than a middleware's return path: a response a handler or a fault
+    streams itself (`prepare()`, then a slow or cut-off body) is sent before any
+    middleware sees it, and it needs the headers as much as an error does.
+    """
+
+    async def add_headers(request: web.Request, response: web.StreamResponse) -> None:
+        if request.path.startswith(API_PREFIX):
+            add_cors_headers(request, response.headers, policy)
+
+    return add_headers
 
 
 def preflight(request: web.BaseRequest, policy: CorsPolicy) -> web.Response:
@@ -173,5 +183,7 @@ def preflight(request: web.BaseRequest, policy: CorsPolicy) -> web.Response:
 
 
 def setup_cors(app: web.Application, policy: CorsPolicy) -> None:
-    """Add the CORS middleware as the outermost so far: call it before any other setup."""
-    app.middlewares.insert(0, cors_middleware(policy))
+    """Answer the API's preflights before any other middleware (it becomes the outermost)
+    and give every answer of the API its CORS headers."""
+    app.middlewares.insert(0, preflight_middleware(policy))
+    app.on_response_prepare.append(on_response_prepare(policy))

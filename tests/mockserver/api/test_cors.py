@@ -10,6 +10,7 @@ from email.message import Message
 from typing import Any
 
 import pytest
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yarl import URL
@@ -21,10 +22,11 @@ from mockserver.api.cors import (
     add_vary_origin,
     allowed_headers,
     requested_headers,
+    setup_cors,
 )
 from mockserver.api.keys import state_key
 from mockserver.domain.models import Role, World
-from tests.conftest import TEST_WORLD, AppFactory, Client, admin_of, bearer, key_of
+from tests.conftest import TEST_WORLD, AppFactory, Client, ClientFactory, admin_of, bearer, key_of
 
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -193,6 +195,29 @@ async def test_injected_faults_are_readable_with_their_retry_after(ctl: Client) 
         if fault["status"] == 429:
             assert response.headers["Retry-After"] == "7"
         await ctl.delete("/__mock/faults")
+
+
+async def test_an_answer_streamed_before_any_middleware_sees_it_has_the_headers(
+    aiohttp_client: ClientFactory,
+) -> None:
+    """A slow or cut-off body (a fault) is prepared inside the handlers: the headers
+    must be there when its first bytes go."""
+
+    async def streamed(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(status=503, headers={"Retry-After": "3"})
+        await response.prepare(request)
+        await response.write(b'{"error": ')
+        return response
+
+    app = web.Application()
+    app.router.add_get("/api/v1/slow", streamed)
+    app.router.add_get("/__mock/slow", streamed)
+    setup_cors(app, CorsPolicy())
+    client = await aiohttp_client(app)
+    response = await client.get("/api/v1/slow", headers={"Origin": APP_ORIGIN})
+    _assert_readable(response)
+    control = await client.get("/__mock/slow", headers={"Origin": APP_ORIGIN})
+    assert "Access-Control-Allow-Origin" not in control.headers
 
 
 async def test_a_preflight_is_not_journaled_nor_faulted(ctl: Client) -> None:
