@@ -8,6 +8,7 @@ from functools import partial
 from aiohttp import web
 
 from mockserver.api.chaos import Chaos, setup_chaos
+from mockserver.api.cors import CorsPolicy, setup_cors
 from mockserver.api.docs import DOCS_PREFIXES, setup_docs
 from mockserver.api.keys import clock_key, config_key, operations_key, state_key
 from mockserver.api.middlewares import setup_middlewares
@@ -87,4 +88,8 @@ def create_app(
     setup_middlewares(app)
     if config.watch and config.world.scenario is not None:
         setup_watch(app, ScenarioWatcher(state, config.world.scenario.path, world_factory))
+    # Outermost of all: a preflight is answered before anything else looks at it, and
+    # every answer of the API, faults included, leaves with its CORS headers.
+    if config.cors:
+        setup_cors(app, CorsPolicy(frozenset(config.cors_origins)))
     return app

@@ -57,6 +57,10 @@ class Config:
     # The /__mock/ control API: on by default; off the loopback it needs the token.
     control: bool = True
     control_token: str | None = None
+    # CORS on the API (`/api/`): any origin may read it unless `cors_origins` names the
+    # ones that may (serialized origins, `http://localhost:3000`).
+    cors: bool = True
+    cors_origins: tuple[str, ...] = ()
     # Processes serving the same world on one port (SO_REUSEPORT); 1 serves in-process.
     workers: int = 1
     # Reload `world.scenario` when its file changes (it needs a scenario).

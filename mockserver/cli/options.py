@@ -59,7 +59,8 @@ class Option(Generic[T]):
     """One option of a command: `--flag VALUE`, or MOCKSERVER_<FLAG>=VALUE.
 
     A `switch` takes no value on the command line (it turns the option on); its
-    variable reads on/off words.
+    variable reads on/off words. A `repeatable` option parses to a tuple: each flag
+    given adds its values, and its variable holds them all, separated by commas.
     """
 
     flag: str
@@ -67,6 +68,7 @@ class Option(Generic[T]):
     default: T | Literal[_Required.REQUIRED]
     help: str
     switch: bool = False
+    repeatable: bool = False
 
     @property
     def dest(self) -> str:
@@ -86,6 +88,14 @@ class Option(Generic[T]):
 def switch(flag: str, help: str) -> Option[bool]:
     """An on/off option, off unless its flag is given or its variable says on."""
     return Option(flag, values.on_off, False, help, switch=True)
+
+
+def repeatable(
+    flag: str, parse: Callable[[str], tuple[T, ...]], help: str
+) -> Option[tuple[T, ...]]:
+    """An option that may be given many times, empty unless given; `parse` reads one
+    flag's value, or the whole variable, into a tuple."""
+    return Option(flag, parse, (), help, repeatable=True)
 
 
 class Resolved:
@@ -112,7 +122,8 @@ def resolve(
     found: dict[str, object] = {}
     for option in options:
         if option.dest in given:
-            found[option.dest] = given[option.dest]
+            value = given[option.dest]
+            found[option.dest] = tuple(value) if option.repeatable else value
         elif option.variable in environ:
             try:
                 found[option.dest] = option.parse(environ[option.variable])
@@ -144,6 +155,15 @@ class Command:
             if option.switch:
                 parser.add_argument(
                     option.flag, action="store_true", default=argparse.SUPPRESS, help=help
+                )
+            elif option.repeatable:
+                # Each flag's tuple extends the list, so `--x a --x b` gives both.
+                parser.add_argument(
+                    option.flag,
+                    action="extend",
+                    type=option.parse,
+                    default=argparse.SUPPRESS,
+                    help=help,
                 )
             else:
                 parser.add_argument(
@@ -245,6 +265,13 @@ CONTROL_TOKEN: Option[str | None] = Option(
     "needed to keep it on when --host is not a loopback address",
 )
 NO_CONTROL: Option[bool] = switch("--no-control", f"turn the control API ({CONTROL_PREFIX}) off")
+CORS_ORIGIN: Option[tuple[str, ...]] = repeatable(
+    "--cors-origin",
+    values.origins,
+    "an origin whose pages may call the API, e.g. http://localhost:3000 (repeatable; "
+    "default any origin)",
+)
+NO_CORS: Option[bool] = switch("--no-cors", "send no CORS headers and answer no preflight")
 WORKERS: Option[int] = Option(
     "--workers",
     values.bounded_int(1, MAX_WORKERS),
@@ -277,6 +304,8 @@ SERVE: tuple[Option[Any], ...] = (
     ACTIVITY,
     CONTROL_TOKEN,
     NO_CONTROL,
+    CORS_ORIGIN,
+    NO_CORS,
     WORKERS,
     WATCH,
     LATENCY,

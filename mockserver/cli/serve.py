@@ -44,6 +44,8 @@ def serve_config(resolved: Resolved) -> Config:
         # request would reach one of them at random: the control API needs one process.
         control=not resolved[options.NO_CONTROL] and workers == 1,
         control_token=resolved[options.CONTROL_TOKEN],
+        cors=not resolved[options.NO_CORS],
+        cors_origins=resolved[options.CORS_ORIGIN],
         workers=workers,
         watch=resolved[options.WATCH],
         latency_ms=resolved[options.LATENCY],
@@ -51,6 +53,8 @@ def serve_config(resolved: Resolved) -> Config:
     )
     if config.watch and config.world.scenario is None:
         raise UsageError("--watch needs --scenario: there is no file to watch")
+    if not config.cors and config.cors_origins:
+        raise UsageError("--cors-origin: CORS is off with --no-cors")
     if config.workers > 1 and config.control_token is not None:
         raise UsageError("--control-token: the control API is off with --workers above 1")
     problem = startup_problem(config)

@@ -140,3 +140,31 @@ def chaos(text: str) -> Shares:
         return parse_chaos(text)
     except InvalidChaos as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def origin(text: str) -> str:
+    """A web origin as a browser sends it in `Origin`: `scheme://host[:port]`, lowercase,
+    without the scheme's default port or a trailing slash."""
+    try:
+        url = URL(text.strip())
+    except ValueError:
+        url = URL()
+    if (
+        url.scheme not in ("http", "https")
+        or not url.host
+        or url.path not in ("", "/")
+        or url.query_string
+        or url.fragment
+        or url.user is not None
+    ):
+        raise argparse.ArgumentTypeError(
+            f"expected an origin such as http://localhost:3000, got {text!r}"
+        )
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = "" if url.is_default_port() else f":{url.port}"
+    return f"{url.scheme}://{host.lower()}{port}"
+
+
+def origins(text: str) -> tuple[str, ...]:
+    """Origins separated by commas (the form of an environment variable), each as `origin`."""
+    return tuple(origin(part) for part in text.split(",") if part.strip())

@@ -225,7 +225,7 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
         ]
     )
     setup_stream(app, journal)
-    control = web.Application(middlewares=[control_guard(config.control_token)])
+    control = web.Application(middlewares=[control_guard(config.control_token, host=config.host)])
     prefix = CONTROL_PREFIX.rstrip("/")
     for operation_id, operation in operation_table(spec).items():
         route_path = operation.path.removeprefix(prefix)

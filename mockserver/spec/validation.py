@@ -12,11 +12,12 @@ with their `invalid_parameter` error: this layer knows no HTTP.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 from jsonschema_rs import Draft202012Validator
 from multidict import MultiMapping
@@ -32,6 +33,12 @@ _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 _MAX_INTEGER_DIGITS = 20
 # Characters of a rejected value quoted back: enough to recognise it, never a flood.
 SHOWN_VALUE_CHARS = 40
+# A `%` that does not start an escape of two hex digits.
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# NUL, which no text field of a real implementation stores (C strings, PostgreSQL's
+# text refuse it). Other control characters are text that the spec's schemas allow,
+# and schemathesis's positive-data check holds the mock to them.
+NUL = "\x00"
 # Valid query strings kept with their values, per operation: clients repeat their
 # queries, and a kept one costs a lookup instead of a parse and a validation.
 CACHED_QUERY_STRINGS = 1024
@@ -51,6 +58,39 @@ class InvalidParameter(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def encoding_problem(raw: str) -> str | None:
+    """Why the still percent-encoded query value `raw` is no text, or None if it is one.
+
+    `encoding_problem("%zz")`, `encoding_problem("%C0%AF")` (overlong UTF-8) and
+    `encoding_problem("%00")` each give a reason; `encoding_problem("%E2%82%AC")` is None.
+    """
+    shown = shorten(raw, SHOWN_VALUE_CHARS)
+    if _BAD_ESCAPE.search(raw):
+        return f"must be percent-encoded, but '%' starts no escape in {shown!r}"
+    try:
+        text = unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return f"must be percent-encoded UTF-8, got {shown!r}"
+    if NUL in text:
+        return f"must not hold a NUL character, got {shown!r}"
+    return None
+
+
+def check_encoding(raw_query: str, names: Sequence[str]) -> None:
+    """Raise `InvalidParameter` for the first value of a parameter in `names` that
+    `encoding_problem` refuses; the values of other parameters are not looked at (an
+    unknown parameter is ignored, whatever it holds)."""
+    for pair in raw_query.split("&"):
+        raw_name, _, raw_value = pair.partition("=")
+        if "%" not in raw_value and NUL not in raw_value:
+            continue
+        name = unquote_plus(raw_name)
+        if name in names:
+            problem = encoding_problem(raw_value)
+            if problem is not None:
+                raise InvalidParameter(name, problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +139,7 @@ class QueryValidator:
 
     def __init__(self, operation: Spec) -> None:
         self._rules = [ParameterRule.from_spec(param) for param in query_parameters(operation)]
+        self._names = tuple(rule.name for rule in self._rules)
         self._by_query_string = lru_cache(maxsize=CACHED_QUERY_STRINGS)(self._validate_raw)
 
     def validate_query_string(self, raw: str) -> Mapping[str, Any]:
@@ -109,13 +150,17 @@ class QueryValidator:
         return self._by_query_string(raw)
 
     def _validate_raw(self, raw: str) -> Mapping[str, Any]:
+        # The parser below makes text of any bytes (`%FF` becomes U+FFFD, `%zz` stays as
+        # it is): a value that is no text has to be refused before it.
+        if "%" in raw or NUL in raw:
+            check_encoding(raw, self._names)
         # Parsed as aiohttp parses the query of a request: the same values, the same errors.
         query = URL.build(query_string=raw, encoded=True).query
         return MappingProxyType(self.validate(query))
 
     @property
     def names(self) -> list[str]:
-        return [rule.name for rule in self._rules]
+        return list(self._names)
 
     def validate(self, query: MultiMapping[str]) -> dict[str, Any]:
         """Typed values of the known parameters (defaults filled in); unknown ones are ignored."""

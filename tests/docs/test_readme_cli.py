@@ -29,6 +29,8 @@ def documented_default(option: Option[Any], text: str) -> bool:
         return text == "required"
     if text in ("none", "off"):
         return option.default in (None, False)
+    if text == "any":  # a repeatable option given no value restricts nothing
+        return option.repeatable and option.default == ()
     # --entries stays None until resolved, which tells a scenario's entries apart.
     default = DEFAULT_ENTRIES if option is ENTRIES else option.default
     return bool(option.parse(text.strip("`")) == default)

@@ -28,11 +28,13 @@ def test_the_curl_walkthrough_works() -> None:
         answers = []
         for command in commands:
             assert command[0] == "curl"
-            data = command[command.index("-d") + 1].encode() if "-d" in command else None
+            # `--json BODY` is a POST of BODY as application/json, as curl sends it.
+            data = command[command.index("--json") + 1].encode() if "--json" in command else None
             url = next(arg for arg in command if arg.startswith("localhost:8080/"))
             url = server.url + url.removeprefix("localhost:8080")
-            method = command[command.index("-X") + 1] if "-X" in command else "GET"
-            request = urllib.request.Request(url, data=data, method=method)
+            method = "GET" if data is None else "POST"
+            headers = {} if data is None else {"Content-Type": "application/json"}
+            request = urllib.request.Request(url, data=data, method=method, headers=headers)
             with direct.open(request, timeout=10) as response:
                 answers.append(json.loads(response.read()))
     assert answers[0]["frozen"] is True

@@ -68,6 +68,9 @@ def send(
     url: str, method: str, data: bytes | None = None, key: str | None = None
 ) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
+    if data is not None:
+        # The control API takes bodies in JSON only, whatever bytes they hold.
+        headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with DIRECT.open(request, timeout=10) as response:

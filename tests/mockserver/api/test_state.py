@@ -187,6 +187,8 @@ class Server:
     def send(self, method: str, path: str, body: Any = None, key: str | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Authorization": key} if key else {}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
         request = urllib.request.Request(self.url + path, data, headers, method=method)
         try:
             with OPENER.open(request, timeout=10) as response:

@@ -35,6 +35,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "--workers": ("1", "64"),
     "--latency": ("200", "50-400"),
     "--chaos": ("503:0.05,429:0.02,drop:0.01", "reset:1"),
+    "--cors-origin": ("http://localhost:3000", "https://a.example,http://127.0.0.1:5173"),
     "--base-url": ("http://a.example", "https://b.example:8443"),
     "--admin-key": ("alk_a_one", "alk_a_two"),
     "--member-key": ("alk_m_one", "alk_m_two"),
@@ -61,6 +62,8 @@ REFUSED: dict[str, str] = {
     "--watch": "maybe",
     "--latency": "400-50",
     "--chaos": "503:0.6,429:0.6",
+    "--cors-origin": "localhost:3000",
+    "--no-cors": "maybe",
     "--base-url": "ftp://x",
     "--since": "2024-01-01T00:00:00",
     "--max-entries": "0",
@@ -96,7 +99,7 @@ def test_the_help_shows_each_variable() -> None:
 
 def test_the_samples_cover_every_option() -> None:
     switches = {flag for flag, option in EVERY_OPTION.items() if option.switch}
-    assert switches == {"--no-control", "--include-keys", "--watch"}
+    assert switches == {"--no-control", "--no-cors", "--include-keys", "--watch"}
     assert set(SAMPLES) == set(EVERY_OPTION) - switches
     for flag, (one, other) in SAMPLES.items():
         parse = EVERY_OPTION[flag].parse
@@ -246,3 +249,12 @@ def test_a_namespace_without_the_flags_falls_back() -> None:
     )
     assert resolved[options.PORT] == 8080
     assert resolved[options.NO_CONTROL] is True
+
+
+def test_a_repeatable_option_adds_each_flag_and_reads_its_variable_as_a_list() -> None:
+    argv = ["--cors-origin", "http://a.example", "--cors-origin", "http://b.example,http://c:81"]
+    resolved = serve.COMMAND.resolve(argv, {"MOCKSERVER_CORS_ORIGIN": "http://ignored"})
+    assert resolved[options.CORS_ORIGIN] == ("http://a.example", "http://b.example", "http://c:81")
+    from_variable = serve.COMMAND.resolve([], {"MOCKSERVER_CORS_ORIGIN": "http://a,http://b:8"})
+    assert from_variable[options.CORS_ORIGIN] == ("http://a", "http://b:8")
+    assert serve.COMMAND.resolve([], {})[options.CORS_ORIGIN] == ()

@@ -171,6 +171,21 @@ def test_a_bad_chaos_variable_names_it(
     assert capsys.readouterr().err.startswith("mockserver: MOCKSERVER_CHAOS: drop: expected")
 
 
+def test_cors_is_on_for_any_origin_unless_restricted_or_turned_off() -> None:
+    assert (config_of().cors, config_of().cors_origins) == (True, ())
+    restricted = config_of(
+        "--cors-origin", "http://localhost:3000/", "--cors-origin", "HTTP://A:80"
+    )
+    assert restricted.cors_origins == ("http://localhost:3000", "http://a")
+    assert config_of("--no-cors").cors is False
+    assert config_of(MOCKSERVER_NO_CORS="on").cors is False
+
+
+def test_cors_origins_without_cors_do_not_go_together(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SMALL, "--no-cors", "--cors-origin", "http://a.example"]) == 2
+    assert capsys.readouterr().err == "mockserver: --cors-origin: CORS is off with --no-cors\n"
+
+
 def test_the_banner_lists_each_projects_keys_and_a_request_to_try() -> None:
     world = generate_world(WorldConfig(seed=9, projects=2, entries=5))
     lines = serve.banner("http://127.0.0.1:8080", world).splitlines()

@@ -130,3 +130,39 @@ def test_on_off_refuses_other_words() -> None:
     assert refusal(values.on_off, " Maybe ") == (
         "expected 1, true, yes, on or 0, false, no, off, got 'maybe'"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("http://localhost:3000", "http://localhost:3000"),
+        ("HTTP://LocalHost:3000/", "http://localhost:3000"),
+        ("https://app.example:443", "https://app.example"),
+        ("http://app.example:80", "http://app.example"),
+        ("http://[::1]:5173", "http://[::1]:5173"),
+    ],
+)
+def test_an_origin_is_written_as_a_browser_sends_it(text: str, origin: str) -> None:
+    assert values.origin(text) == origin
+
+
+@given(
+    st.sampled_from(["http", "https"]),
+    st.from_regex(r"[a-z][a-z0-9-]{0,10}(\.[a-z][a-z0-9-]{0,10}){0,2}", fullmatch=True),
+    st.integers(1, 65_535),
+)
+def test_any_origin_with_a_port_comes_back_as_given(scheme: str, host: str, port: int) -> None:
+    default = {"http": 80, "https": 443}[scheme]
+    expected = f"{scheme}://{host}" + ("" if port == default else f":{port}")
+    assert values.origin(f"{scheme}://{host}:{port}") == expected
+    assert values.origins(f"{scheme}://{host}:{port}, http://b.example") == (
+        expected,
+        "http://b.example",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["localhost:3000", "ftp://a.example", "http://a.example/app", "http://u@a", "*", ""]
+)
+def test_what_is_no_origin_is_refused(text: str) -> None:
+    assert refusal(values.origin, text).startswith("expected an origin such as")

@@ -98,7 +98,9 @@ async def test_advancing_past_the_last_instant_is_refused(ctl: Client) -> None:
 
 async def test_bodies_must_be_json(ctl: Client) -> None:
     for raw in (b"", b"{", b'{"advance": NaN}', b"\xff"):
-        response = await ctl.post("/__mock/clock", data=raw)
+        response = await ctl.post(
+            "/__mock/clock", data=raw, headers={"Content-Type": "application/json"}
+        )
         assert response.status == 400
         assert (await response.json())["error"]["code"] == "invalid_body"
 
@@ -428,7 +430,7 @@ async def test_with_a_token_the_control_api_needs_it(make_client: AppFactory) ->
 async def test_without_control_the_paths_are_unknown_and_nothing_is_journaled(
     make_client: AppFactory,
 ) -> None:
-    client = await make_client(control=False)
+    client = await make_client(control=False, cors=False)
     response = await client.get("/__mock/health")
     assert (response.status, (await response.json())["error"]["code"]) == (404, "not_found")
     assert list(client.app.middlewares) == [api_middleware], "only the API's own middleware"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote_plus
 
 import pytest
 from hypothesis import given
@@ -12,7 +13,7 @@ from multidict import MultiDict
 
 from mockserver.spec.loader import load_spec
 from mockserver.spec.operations import operation_table
-from mockserver.spec.validation import InvalidParameter, QueryValidator
+from mockserver.spec.validation import InvalidParameter, QueryValidator, encoding_problem
 
 INT64_MAX = 2**63 - 1
 AUDIT_LOG = QueryValidator(operation_table(load_spec())["listAuditLogEntries"].definition)
@@ -131,9 +132,96 @@ def test_a_raw_query_string_gets_the_answer_of_its_decoded_parameters(
         except InvalidParameter as error:
             return (error.parameter, error.message)
 
+    no_text = [
+        unquote_plus(name)
+        for name, _, value in (pair.partition("=") for pair in raw.split("&"))
+        if unquote_plus(name) in AUDIT_LOG.names and not _is_text(value)
+    ]
+    if no_text:
+        # A value that is no text is refused before anything is read from the rest.
+        for _ in range(2):
+            with pytest.raises(InvalidParameter) as refused:
+                AUDIT_LOG.validate_query_string(raw)
+            assert refused.value.parameter == no_text[0]
+        return
     expected = outcome(lambda: AUDIT_LOG.validate(decoded))
     assert outcome(lambda: AUDIT_LOG.validate_query_string(raw)) == expected
     assert outcome(lambda: AUDIT_LOG.validate_query_string(raw)) == expected, "asked again"
+
+
+def _is_text(raw: str) -> bool:
+    """Whether a raw query value is percent-encoded UTF-8 text without NUL, by the
+    standard library's reading of it (the oracle of the validator's own)."""
+    if re.search("%(?![0-9A-Fa-f]{2})", raw):
+        return False
+    try:
+        text = unquote_plus(raw, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("%zz", "'%' starts no escape"),
+        ("%", "'%' starts no escape"),
+        ("a%2", "'%' starts no escape"),
+        ("%C0%AF", "UTF-8"),
+        ("%FF", "UTF-8"),
+        ("%E2%82", "UTF-8"),
+        ("%ED%A0%80", "UTF-8"),
+        ("%00", "NUL"),
+        ("a%00b", "NUL"),
+        ("a\x00", "NUL"),
+    ],
+)
+def test_a_value_that_is_no_text_is_refused_naming_the_parameter(value: str, why: str) -> None:
+    for name in AUDIT_LOG.names:
+        with pytest.raises(InvalidParameter) as refused:
+            AUDIT_LOG.validate_query_string(f"limit=5&{name}={value}")
+        assert refused.value.parameter == name
+        assert refused.value.message.startswith(f"{name}: ")
+        assert why in refused.value.reason
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["%E2%82%AC", "a+b", "%2B", "%25zz", "caf%C3%A9", "%F0%9F%98%80", "a%0Ab", "%7F", "%C2%85"],
+)
+def test_percent_encoded_utf8_is_text(value: str) -> None:
+    assert encoding_problem(value) is None
+    assert AUDIT_LOG.validate_query_string(f"action={value}")["action"] == unquote_plus(value)
+
+
+@given(
+    st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=30)
+)
+def test_any_text_encoded_is_accepted_and_a_nul_refused(text: str) -> None:
+    assert encoding_problem(quote(text, safe="")) is None
+    assert encoding_problem(quote(text + "\x00", safe="")) is not None
+
+
+@given(st.binary(min_size=1, max_size=12))
+def test_bytes_are_accepted_exactly_when_they_are_utf8_text(data: bytes) -> None:
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    is_text = text is not None and "\x00" not in text
+    assert (encoding_problem(quote(data, safe="")) is None) == is_text
+
+
+def test_control_characters_but_nul_are_text_as_the_schema_allows() -> None:
+    """The spec allows any string: schemathesis's positive-data check sends such values."""
+    for char in ("\t", "\n", "\x1f", "\x7f", "\x85"):
+        assert (
+            AUDIT_LOG.validate_query_string("userId=" + quote("a" + char))["userId"] == "a" + char
+        )
+
+
+def test_unknown_parameters_are_not_looked_at() -> None:
+    assert AUDIT_LOG.validate_query_string("other=%zz&x=%00&y=%FF") == {"limit": 50}
 
 
 def test_a_kept_answer_is_shared_and_read_only() -> None:
