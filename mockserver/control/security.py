@@ -1,8 +1,8 @@
 """Who may use the control API: anyone on the loopback, or whoever has the control token.
 
 The control API rewrites the world and reads the journal, so it must never be open to
-a network by accident: without a token the server refuses to start on a non-loopback
-interface, and every control request must also have reached a loopback address.
+a network by accident: without a token it stays off on a non-loopback interface, and
+every control request must also have reached a loopback address.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from mockserver.api.errors import ApiError
-from mockserver.config import Config
 
 CONTROL_PREFIX = "/__mock/"
 TOKEN_HEADER = "X-Mock-Control-Token"
@@ -35,12 +34,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def startup_problem(config: Config) -> str | None:
-    """Why a server with `config` must not start, or None when it may."""
-    if config.control and config.control_token is None and not is_loopback(config.host):
+def control_refusal(host: str, token: str | None) -> str | None:
+    """Why the control API must stay off on `host` with `token`, or None when it may be on.
+
+    The reason says how to turn it on, for the line a server prints at start.
+    """
+    if token is None and not is_loopback(host):
         return (
-            f"the control API needs --control-token on {config.host or 'all interfaces'}, "
-            "which is not a loopback address; or turn it off with --no-control"
+            f"{host or 'all interfaces'} is not a loopback address: "
+            "set MOCKSERVER_CONTROL_TOKEN (or --control-token) to turn it on"
         )
     return None
 

@@ -1,4 +1,4 @@
-"""Who may use the control API, and when the server refuses to start."""
+"""Who may use the control API, and when it must stay off."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from mockserver.api.errors import ApiError
-from mockserver.config import Config
-from mockserver.control.security import control_guard, is_loopback, startup_problem
+from mockserver.control.security import control_guard, control_refusal, is_loopback
 
 
 @pytest.mark.parametrize(
@@ -32,13 +31,15 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
 
-def test_the_server_refuses_an_open_control_api_off_the_loopback() -> None:
-    assert startup_problem(Config()) is None
-    problem = startup_problem(Config(host="0.0.0.0"))
-    assert problem is not None
-    assert "--control-token" in problem and "--no-control" in problem
-    assert startup_problem(Config(host="0.0.0.0", control_token="x" * 16)) is None
-    assert startup_problem(Config(host="0.0.0.0", control=False)) is None
+@pytest.mark.parametrize("host", ["0.0.0.0", "", "::", "192.168.1.5"])
+def test_off_the_loopback_the_control_api_needs_a_token_and_says_how(host: str) -> None:
+    for loopback in ("127.0.0.1", "::1", "localhost"):
+        assert control_refusal(loopback, None) is None
+    refusal = control_refusal(host, None)
+    assert refusal is not None
+    assert refusal.startswith(f"{host or 'all interfaces'} is not a loopback address")
+    assert "MOCKSERVER_CONTROL_TOKEN" in refusal and "--control-token" in refusal
+    assert control_refusal(host, "x" * 16) is None
 
 
 async def _ok(request: web.Request) -> web.StreamResponse:
