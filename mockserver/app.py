@@ -18,7 +18,7 @@ from mockserver.api.state import ServerState
 from mockserver.config import Config
 from mockserver.control.keys import events_key
 from mockserver.control.middlewares import mark_faulted
-from mockserver.control.routes import setup_control
+from mockserver.control.routes import setup_control, setup_health
 from mockserver.control.security import CONTROL_PREFIX
 from mockserver.domain.clock import Clock
 from mockserver.domain.events import EventWriter
@@ -77,6 +77,8 @@ def create_app(
     # brings the world up to the clock's now, then the control API's journal and
     # faults wrap `--latency` and `--chaos`, which wrap the API's own checks.
     setup_activity(app, activity)
+    # The health answer is served with the control API off too: probes need it.
+    setup_health(app)
     if config.control:
         setup_control(app, config, spec)
     setup_chaos(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial
+from types import FrameType
 
 from mockserver.api.keys import state_key
 from mockserver.app import create_app
 from mockserver.cli import options
 from mockserver.cli.options import Command, Resolved, UsageError
 from mockserver.config import Config
-from mockserver.control.security import CONTROL_PREFIX, TOKEN_HEADER, startup_problem
+from mockserver.control.security import CONTROL_PREFIX, TOKEN_HEADER, control_refusal
 from mockserver.domain.models import World
 from mockserver.serving.logs import setup_logging
 from mockserver.serving.server import listen_problem, serve_until_signalled, server_url
@@ -28,6 +31,22 @@ COMMAND = Command(
 )
 
 
+def control_off_reason(resolved: Resolved) -> str | None:
+    """Why the control API is off with these options, or None when it is on.
+
+    Off the loopback without a token it is off rather than a reason not to start: the
+    API alone is safe to serve to a network (as a container does), and the line at
+    start says how to turn the control API on.
+    """
+    if resolved[options.NO_CONTROL]:
+        return "--no-control"
+    if resolved[options.WORKERS] > 1:
+        # Each worker process would have its own world, clock and journal, and a
+        # control request would reach one of them at random: it needs one process.
+        return "each of the --workers processes has its own world"
+    return control_refusal(resolved[options.HOST], resolved[options.CONTROL_TOKEN])
+
+
 def serve_config(resolved: Resolved) -> Config:
     """The server the options describe; `UsageError` for options that do not go together."""
     workers = resolved[options.WORKERS]
@@ -40,9 +59,7 @@ def serve_config(resolved: Resolved) -> Config:
         log_level=resolved[options.LOG_LEVEL],
         clock_frozen_at_ms=resolved[options.CLOCK],
         activity_per_second=resolved[options.ACTIVITY],
-        # Each worker process would have its own world, clock and journal, and a control
-        # request would reach one of them at random: the control API needs one process.
-        control=not resolved[options.NO_CONTROL] and workers == 1,
+        control=control_off_reason(resolved) is None,
         control_token=resolved[options.CONTROL_TOKEN],
         cors=not resolved[options.NO_CORS],
         cors_origins=resolved[options.CORS_ORIGIN],
@@ -57,9 +74,6 @@ def serve_config(resolved: Resolved) -> Config:
         raise UsageError("--cors-origin: CORS is off with --no-cors")
     if config.workers > 1 and config.control_token is not None:
         raise UsageError("--control-token: the control API is off with --workers above 1")
-    problem = startup_problem(config)
-    if problem is not None:
-        raise UsageError(problem)
     return config
 
 
@@ -82,28 +96,29 @@ def banner(url: str, world: World) -> str:
     return "\n".join(lines)
 
 
-def control_line(url: str, config: Config) -> str:
-    """Where the control API is and what guards it, or why it is off."""
+def control_line(url: str, config: Config, off_reason: str | None) -> str:
+    """Where the control API is and what guards it, or why it is off.
+
+    `off_reason` is `control_off_reason` of the options `config` was made from.
+    """
     if not config.control:
-        if config.workers > 1:
-            return "Control API: off (each of the --workers processes has its own world)"
-        return "Control API: off (--no-control)"
+        return f"Control API: off ({off_reason})"
     guard = f"needs {TOKEN_HEADER}" if config.control_token else "loopback only"
     return f"Control API: {url}{CONTROL_PREFIX} ({guard})"
 
 
-def announce(url: str, world: World, config: Config) -> None:
+def announce(url: str, world: World, config: Config, off_reason: str | None) -> None:
     """Print the banner and the control line once the mock listens on `url`."""
     print(banner(url, world), flush=True)
-    print(control_line(url, config), flush=True)
+    print(control_line(url, config, off_reason), flush=True)
 
 
-def _serve_workers(config: Config) -> int:
+def _serve_workers(config: Config, off_reason: str | None) -> int:
     """Generate the world once, then serve it from `config.workers` processes."""
     world = create_app(config)[state_key].world
 
     def on_ready(port: int) -> None:
-        announce(server_url(config.host, port), world, config)
+        announce(server_url(config.host, port), world, config, off_reason)
         print(f"Serving from {config.workers} worker processes", flush=True)
 
     try:
@@ -119,7 +134,7 @@ def _serve_workers(config: Config) -> int:
         return 1
 
 
-def _serve_here(config: Config) -> int:
+def _serve_here(config: Config, off_reason: str | None) -> int:
     """Serve from this process until SIGINT or SIGTERM."""
     app = create_app(config)
     world = app[state_key].world
@@ -128,18 +143,42 @@ def _serve_here(config: Config) -> int:
             app,
             config.host,
             config.port,
-            on_ready=lambda server: announce(server.url, world, config),
+            on_ready=lambda server: announce(server.url, world, config, off_reason),
         )
     )
     return 0
 
 
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _sigterm_ends_start_up() -> Iterator[None]:
+    """SIGTERM ends the process while it starts (the world can take seconds to build).
+
+    As PID 1, in a container, a signal left to its default action is ignored: without
+    a handler, a SIGTERM sent before the server listens would be lost, and the engine
+    would wait for SIGKILL. Once listening, the server takes the signal itself.
+    """
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     """Serve until stopped: 0 after SIGINT or SIGTERM, 1 when it cannot listen."""
-    config = serve_config(COMMAND.resolve(argv, environ))
+    resolved = COMMAND.resolve(argv, environ)
+    config = serve_config(resolved)
+    off_reason = control_off_reason(resolved)
     setup_logging(config.log_level)
     try:
-        return _serve_workers(config) if config.workers > 1 else _serve_here(config)
+        with _sigterm_ends_start_up():
+            if config.workers > 1:
+                return _serve_workers(config, off_reason)
+            return _serve_here(config, off_reason)
     except OSError as error:
         print(f"mockserver: {listen_problem(config.host, config.port, error)}", file=sys.stderr)
         return 1

@@ -2,6 +2,9 @@
 
 The control API is a sub-application with its own guard (loopback or token); the
 journal and the faults hook into the main application, where the API's requests are.
+One control path is no part of that sub-application: the health answer, served by the
+main application with or without the control API and without its guard (see
+`setup_health`).
 Request bodies and parameters are validated against `control/openapi.yaml` (see
 `control/spec.py`), so what the spec documents is what the handlers accept.
 """
@@ -102,8 +105,24 @@ def _project(world: World, reference: str | None) -> Project:
     raise invalid_body(f"body.project: no project has the id or slug {reference!r} ({known})")
 
 
+# The one control operation served outside the guard; its spec says `security: []`.
+HEALTH_OPERATION = "getHealth"
+HEALTH_PATH = CONTROL_PREFIX + "health"
+
+
 async def get_health(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
+
+
+def setup_health(app: web.Application) -> None:
+    """Serve `GET /__mock/health` from `app` itself, whatever the control API's state.
+
+    Container health checks and probes come from outside the loopback and have no
+    token, and must pass with the control API off too. The answer tells nothing but
+    that the server answers, so it needs no guard; it is not journaled, and faults
+    cannot reach it (both leave the control paths alone).
+    """
+    app.router.add_get(HEALTH_PATH, get_health, name=HEALTH_OPERATION)
 
 
 async def reset(request: web.Request) -> web.Response:
@@ -184,10 +203,10 @@ async def get_coverage(request: web.Request) -> web.Response:
     return json_response(request.config_dict[coverage_key].report())
 
 
+# Every control operation but the health answer, which `setup_health` serves.
 HANDLERS: dict[str, Handler] = {
     "getDashboard": get_dashboard,
     "getDashboardAsset": get_dashboard_asset,
-    "getHealth": get_health,
     "reset": reset,
     "addEvents": add_events,
     "getClock": get_clock,
@@ -228,6 +247,8 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     control = web.Application(middlewares=[control_guard(config.control_token, host=config.host)])
     prefix = CONTROL_PREFIX.rstrip("/")
     for operation_id, operation in operation_table(spec).items():
+        if operation_id == HEALTH_OPERATION:
+            continue
         route_path = operation.path.removeprefix(prefix)
         control.router.add_route(
             operation.method, route_path, HANDLERS[operation_id], name=operation_id

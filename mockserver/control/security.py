@@ -2,8 +2,8 @@
 and never a web page of another site.
 
 The control API rewrites the world and reads the journal, so it must never be open to
-a network by accident: without a token the server refuses to start on a non-loopback
-interface, and every control request must also have reached a loopback address.
+a network by accident: without a token it stays off on a non-loopback interface, and
+every control request must also have reached a loopback address.
 
 The mock runs on laptops while their owners browse the web, so a page of any other site
 must not reach it either, even though the browser sits on the loopback:
@@ -27,7 +27,7 @@ from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler, Middleware
 
 from mockserver.api.errors import ApiError
-from mockserver.config import DEFAULT_HOST, Config
+from mockserver.config import DEFAULT_HOST
 
 CONTROL_PREFIX = "/__mock/"
 TOKEN_HEADER = "X-Mock-Control-Token"
@@ -58,12 +58,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def startup_problem(config: Config) -> str | None:
-    """Why a server with `config` must not start, or None when it may."""
-    if config.control and config.control_token is None and not is_loopback(config.host):
+def control_refusal(host: str, token: str | None) -> str | None:
+    """Why the control API must stay off on `host` with `token`, or None when it may be on.
+
+    The reason says how to turn it on, for the line a server prints at start.
+    """
+    if token is None and not is_loopback(host):
         return (
-            f"the control API needs --control-token on {config.host or 'all interfaces'}, "
-            "which is not a loopback address; or turn it off with --no-control"
+            f"{host or 'all interfaces'} is not a loopback address: "
+            "set MOCKSERVER_CONTROL_TOKEN (or --control-token) to turn it on"
         )
     return None
 

@@ -63,13 +63,14 @@ def test_a_frozen_clock_and_a_token_from_flags_and_environment() -> None:
         assert clock == {"now": 1_893_456_000_000, "frozen": True}
 
 
-def test_no_control_turns_it_off() -> None:
+def test_no_control_turns_it_off_but_health_answers() -> None:
     with serving("--entries", "5", "--no-control") as banner:
         assert "Control API: off" in banner
         url = banner.split("listening on ", 1)[1].split()[0]
         with pytest.raises(urllib.error.HTTPError) as missing:
-            control(url, "health")
+            control(url, "clock")
         assert missing.value.code == 404
+        assert control(url, "health") == {"status": "ok"}
 
 
 def test_the_help_lists_the_new_flags() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,10 @@ SMALL = ["--entries", "5", "--projects", "1", "--seed", "9"]
 
 def config_of(*argv: str, **environ: str) -> Config:
     return serve.serve_config(serve.COMMAND.resolve(list(argv), environ))
+
+
+def off_reason_of(*argv: str) -> str | None:
+    return serve.control_off_reason(serve.COMMAND.resolve(list(argv), {}))
 
 
 def parse_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -52,13 +57,19 @@ def test_bad_values_give_one_line(
     assert names in parse_error(capsys, *argv)
 
 
-def test_an_open_control_api_off_the_loopback_does_not_start(
+def test_off_the_loopback_without_a_token_the_control_api_is_off_and_says_how_to_turn_it_on(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["--host", "0.0.0.0", "--entries", "5"]) == 2
-    error = capsys.readouterr().err.strip().splitlines()
-    assert len(error) == 1
-    assert "--control-token" in error[0]
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "serve_until_signalled", fake_serving(calls))
+    assert main(["--host", "0.0.0.0", "--entries", "5", "--port", "0"]) == 0
+    assert calls == [{"host": "0.0.0.0", "port": 0}]
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Control API: off (0.0.0.0 is not a loopback address: "
+        "set MOCKSERVER_CONTROL_TOKEN (or --control-token) to turn it on)"
+    )
+    assert config_of("--host", "0.0.0.0").control is False
+    assert config_of("--host", "0.0.0.0", MOCKSERVER_CONTROL_TOKEN="t" * 16).control is True
     monkeypatch.setenv("MOCKSERVER_NO_CONTROL", "maybe")
     assert main(["--entries", "5"]) == 2
     assert "MOCKSERVER_NO_CONTROL" in capsys.readouterr().err
@@ -69,7 +80,8 @@ def test_with_several_workers_the_control_api_is_off_and_says_why(
 ) -> None:
     assert main(["--workers", "2", "--control-token", "x" * 16, "--entries", "5"]) == 2
     assert "--control-token" in capsys.readouterr().err
-    line = serve.control_line("http://127.0.0.1:1", Config(workers=2, control=False))
+    reason = off_reason_of("--workers", "2")
+    line = serve.control_line("http://127.0.0.1:1", Config(workers=2, control=False), reason)
     assert line == "Control API: off (each of the --workers processes has its own world)"
     assert config_of("--workers", "2").control is False
 
@@ -204,18 +216,34 @@ def test_the_banner_lists_each_projects_keys_and_a_request_to_try() -> None:
 
 
 @pytest.mark.parametrize(
-    ("config", "line"),
+    ("argv", "line"),
     [
-        (Config(), "Control API: http://h:1/__mock/ (loopback only)"),
+        ((), "Control API: http://h:1/__mock/ (loopback only)"),
         (
-            Config(control_token="t" * 16),
+            ("--control-token", "t" * 16),
             "Control API: http://h:1/__mock/ (needs X-Mock-Control-Token)",
         ),
-        (Config(control=False), "Control API: off (--no-control)"),
+        (
+            ("--host", "0.0.0.0", "--control-token", "t" * 16),
+            "Control API: http://h:1/__mock/ (needs X-Mock-Control-Token)",
+        ),
+        (("--no-control",), "Control API: off (--no-control)"),
+        # --no-control says why, not a token that would not turn it on.
+        (("--host", "0.0.0.0", "--no-control"), "Control API: off (--no-control)"),
+        (
+            ("--host", "", "--workers", "2"),
+            "Control API: off (each of the --workers processes has its own world)",
+        ),
+        (
+            ("--host", "::"),
+            "Control API: off (:: is not a loopback address: "
+            "set MOCKSERVER_CONTROL_TOKEN (or --control-token) to turn it on)",
+        ),
     ],
 )
-def test_the_control_line_says_where_and_what_guards_it(config: Config, line: str) -> None:
-    assert serve.control_line("http://h:1", config) == line
+def test_the_control_line_says_where_and_what_guards_it(argv: tuple[str, ...], line: str) -> None:
+    config = config_of(*argv)
+    assert serve.control_line("http://h:1", config, off_reason_of(*argv)) == line
 
 
 Served = Callable[..., Any]
@@ -295,3 +323,22 @@ def test_workers_that_cannot_start_are_one_line_and_exit_1(
     assert capsys.readouterr().err == (
         "mockserver: --workers needs fork(), which this system lacks\n"
     )
+
+
+def test_sigterm_ends_the_start_up_and_the_handler_before_comes_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As PID 1 (in a container) a signal left to its default action is ignored, so a
+    SIGTERM while the world is built would be lost without a handler of our own."""
+    before = signal.getsignal(signal.SIGTERM)
+
+    def building(config: Config, **kw: Any) -> web.Application:
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        signal.raise_signal(signal.SIGTERM)
+        raise AssertionError("SIGTERM did not end the start-up")
+
+    monkeypatch.setattr(serve, "create_app", building)
+    with pytest.raises(SystemExit) as exited:
+        main(SMALL)
+    assert exited.value.code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is before

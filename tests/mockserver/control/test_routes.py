@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 from mockserver import Config, create_app
 from mockserver.api.keys import state_key
 from mockserver.api.middlewares import api_middleware
-from mockserver.control.routes import keys_listing
+from mockserver.control.routes import HEALTH_OPERATION, HEALTH_PATH, keys_listing
 from mockserver.control.spec import load_control_spec
 from mockserver.domain.events import fork_world
 from mockserver.domain.models import Role, World
@@ -420,10 +420,10 @@ async def test_with_a_token_the_control_api_needs_it(make_client: AppFactory) ->
     client = await make_client(control_token=token)
     for presented in (None, "wrong", token + "x", token.upper()):
         headers = {} if presented is None else {"X-Mock-Control-Token": presented}
-        response = await client.get("/__mock/health", headers=headers)
+        response = await client.get("/__mock/clock", headers=headers)
         assert response.status == 403
         assert (await response.json())["error"]["code"] == "forbidden"
-    ok = await client.get("/__mock/health", headers={"X-Mock-Control-Token": token})
+    ok = await client.get("/__mock/clock", headers={"X-Mock-Control-Token": token})
     assert ok.status == 200
 
 
@@ -431,9 +431,53 @@ async def test_without_control_the_paths_are_unknown_and_nothing_is_journaled(
     make_client: AppFactory,
 ) -> None:
     client = await make_client(control=False, cors=False)
-    response = await client.get("/__mock/health")
-    assert (response.status, (await response.json())["error"]["code"]) == (404, "not_found")
+    for endpoint in ("clock", "keys", "requests", "reset"):
+        response = await client.get(f"/__mock/{endpoint}")
+        assert (response.status, (await response.json())["error"]["code"]) == (404, "not_found")
     assert list(client.app.middlewares) == [api_middleware], "only the API's own middleware"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"control": False},
+        {"control_token": "s3cret-s3cret-s3cret"},
+        {"control_token": "s3cret-s3cret-s3cret", "host": "0.0.0.0"},
+    ],
+)
+async def test_health_answers_in_every_configuration_without_a_token(
+    make_client: AppFactory, config: dict[str, Any]
+) -> None:
+    client = await make_client(**config)
+    assert await call(client, "GET", "health", "getHealth") == (200, {"status": "ok"})
+    head = await client.head("/__mock/health")
+    assert head.status == 200
+
+
+async def test_health_needs_no_token_and_no_loopback_and_reveals_nothing(
+    make_client: AppFactory,
+) -> None:
+    """Probes come from outside the loopback; the guard of the control API never sees them."""
+    token = "s3cret-s3cret-s3cret"
+    client = await make_client(control_token=token)
+    response = await client.get("/__mock/health", headers={"X-Mock-Control-Token": "wrong"})
+    assert (response.status, await response.json()) == (200, {"status": "ok"})
+    assert set(response.headers) <= {"Content-Type", "Content-Length", "Date", "Server"}
+    assert (await client.get("/__mock/clock")).status == 403
+
+
+def test_only_the_health_answer_is_exempt_from_the_control_token() -> None:
+    """The spec documents the exemption the routes make, and for that operation only."""
+    operations = load_control_spec()["paths"]
+    exempt = {
+        operation["operationId"]
+        for path in operations.values()
+        for operation in path.values()
+        if operation.get("security") == []
+    }
+    assert exempt == {HEALTH_OPERATION}
+    assert HEALTH_PATH == "/__mock/health"
 
 
 async def test_unknown_control_paths_and_methods_get_the_envelope(ctl: Client) -> None:

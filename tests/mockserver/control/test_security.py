@@ -1,4 +1,4 @@
-"""Who may use the control API, and when the server refuses to start."""
+"""Who may use the control API, and when it must stay off."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver.api.errors import ApiError
-from mockserver.config import Config
 from mockserver.control.security import (
     control_guard,
+    control_refusal,
     cross_site_reason,
     host_allowed,
     is_loopback,
     json_body_problem,
-    startup_problem,
 )
 from tests.conftest import FROZEN_AT, AppFactory, Client
 
@@ -43,13 +42,15 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
 
-def test_the_server_refuses_an_open_control_api_off_the_loopback() -> None:
-    assert startup_problem(Config()) is None
-    problem = startup_problem(Config(host="0.0.0.0"))
-    assert problem is not None
-    assert "--control-token" in problem and "--no-control" in problem
-    assert startup_problem(Config(host="0.0.0.0", control_token="x" * 16)) is None
-    assert startup_problem(Config(host="0.0.0.0", control=False)) is None
+@pytest.mark.parametrize("host", ["0.0.0.0", "", "::", "192.168.1.5"])
+def test_off_the_loopback_the_control_api_needs_a_token_and_says_how(host: str) -> None:
+    for loopback in ("127.0.0.1", "::1", "localhost"):
+        assert control_refusal(loopback, None) is None
+    refusal = control_refusal(host, None)
+    assert refusal is not None
+    assert refusal.startswith(f"{host or 'all interfaces'} is not a loopback address")
+    assert "MOCKSERVER_CONTROL_TOKEN" in refusal and "--control-token" in refusal
+    assert control_refusal(host, "x" * 16) is None
 
 
 async def _ok(request: web.Request) -> web.StreamResponse:
@@ -249,14 +250,15 @@ async def test_a_dns_rebinding_host_gets_403(ctl: Client, host: str) -> None:
     "host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "localhost"]
 )
 async def test_the_loopback_names_pass(ctl: Client, host: str) -> None:
-    response = await ctl.get("/__mock/health", headers={"Host": host.format(port=ctl.port)})
+    # The clock, not the health answer: health is served outside the guard.
+    response = await ctl.get("/__mock/clock", headers={"Host": host.format(port=ctl.port)})
     assert response.status == 200
 
 
 async def test_the_configured_host_name_passes(make_client: AppFactory) -> None:
     client = await make_client(host="mock.lan", control_token="t" * 16)
     headers = {"X-Mock-Control-Token": "t" * 16}
-    ok = await client.get("/__mock/health", headers={"Host": "mock.lan:8080", **headers})
+    ok = await client.get("/__mock/clock", headers={"Host": "mock.lan:8080", **headers})
     assert ok.status == 200
-    other = await client.get("/__mock/health", headers={"Host": "other.lan:8080", **headers})
+    other = await client.get("/__mock/clock", headers={"Host": "other.lan:8080", **headers})
     assert other.status == 403
