@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/__mock/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard, a page for a person
+         * @description A live view of the journal, the coverage, the clock, the faults and the keys,
+         *     with buttons for what the endpoints below do. The page uses only this API:
+         *     its scripts and styles come from `/__mock/dashboard/{asset}`, never from
+         *     another site, and it shows every value a client sent as text.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/dashboard/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script or style sheet of the dashboard */
+        get: operations["getDashboardAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__mock/health": {
         parameters: {
             query?: never;
@@ -11,7 +51,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the server is up */
+        /**
+         * Whether the server is up
+         * @description For health checks and probes: served whether the control API is on or off
+         *     (`--no-control`, `--workers`, no token off the loopback), to any address and
+         *     without the token, since it tells nothing but that the server answers.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -121,6 +166,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__mock/requests/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal, live, as server-sent events
+         * @description A `text/event-stream` that never ends by itself. It starts with the journal as
+         *     it is, then sends each change as it happens:
+         *
+         *     - `event: clear` (empty `data`): the journal was emptied; forget every request
+         *       received so far. The stream starts with one, so a client that reconnects
+         *       starts afresh.
+         *     - `event: request`, `data` a `RecordedRequest` as JSON on one line: a request
+         *       was answered (or dropped). A request is sent once, when it is answered, so
+         *       requests answered out of order come out of order.
+         *
+         *     A comment line (`: keep-alive`) comes every 15 seconds when nothing else does.
+         *     A client that falls 20,000 changes behind has its stream closed; a new one
+         *     starts with the journal again.
+         */
+        get: operations["streamRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__mock/faults": {
         parameters: {
             query?: never;
@@ -135,10 +212,18 @@ export interface paths {
          * Make the next requests to a path fail
          * @description The next `count` API requests with this method and path (the first fault
          *     added matches first) wait `delayMs`, then either lose their connection
-         *     (`drop`), get `status` with the error envelope, or, with neither, are served
-         *     normally after the delay. A 429 always carries `Retry-After` (1 second unless
-         *     `retryAfter` says otherwise); other statuses carry it when `retryAfter` is
-         *     given. Faults come before authentication, like a gateway in front of the API.
+         *     (`drop`), get `status` with the error envelope, fail as `kind` says, or, with
+         *     none of the three, are served normally after the delay. A 429 always carries
+         *     `Retry-After` (1 second unless `retryAfter` says otherwise); other statuses
+         *     carry it when `retryAfter` is given. Faults come before authentication, like a
+         *     gateway in front of the API.
+         *
+         *     The kinds of broken answers: `truncated` sends the real answer's status and
+         *     headers with the `Content-Length` of its whole body, half the body, and closes
+         *     the connection; `malformed` sends the real answer with half its JSON as the
+         *     whole body (invalid JSON, delivered in full); `slow` sends the real answer at
+         *     once but its body in up to 10 pieces spread over `slowMs` (for read timeouts);
+         *     `reset` resets the connection (RST) without answering.
          */
         post: operations["addFault"];
         /** Remove every fault */
@@ -238,6 +323,18 @@ export interface components {
             time: number;
             /** @description Whether an injected fault delayed, failed or dropped it. */
             faulted: boolean;
+            /**
+             * @description Milliseconds from its arrival to its answer (or its drop), in wall-clock
+             *     time whatever the mock clock says; `null` while it is being answered.
+             */
+            durationMs: number | null;
+            /**
+             * @description The kind of the injected fault (from `POST /__mock/faults` or `--chaos`),
+             *     `null` when none: `status`, `delay` (only `delayMs`), `drop`, `reset`,
+             *     `truncated`, `malformed` or `slow`.
+             * @enum {string|null}
+             */
+            fault: "status" | "delay" | "drop" | "reset" | "truncated" | "malformed" | "slow" | null;
         };
         FaultRequest: {
             /** @description The exact path to match (not under `/__mock/`). */
@@ -267,6 +364,13 @@ export interface components {
              * @default false
              */
             drop?: boolean;
+            /**
+             * @description A broken answer instead of `status` or `drop` (see above).
+             * @enum {string}
+             */
+            kind?: "truncated" | "malformed" | "slow" | "reset";
+            /** @description With `kind` `slow`, and only then, the milliseconds the body takes. */
+            slowMs?: number;
         };
         Fault: {
             id: number;
@@ -276,7 +380,10 @@ export interface components {
             remaining: number;
             status?: number;
             retryAfter?: number;
+            /** @enum {string} */
+            kind: "status" | "delay" | "drop" | "reset" | "truncated" | "malformed" | "slow";
             delayMs?: number;
+            slowMs?: number;
             drop: boolean;
         };
         Key: {
@@ -337,6 +444,23 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Nothing is at this path. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "not_found",
+                 *         "message": "No endpoint at /__mock/dashboard/missing.js."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -345,6 +469,50 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getDashboardAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: "dashboard.js" | "dashboard.css";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asset, with its media type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -512,6 +680,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    streamRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
             };
         };
     };
