@@ -151,6 +151,12 @@ def _reached_loopback(request: web.Request) -> bool:
     return True  # a Unix socket is local by nature
 
 
+# The dashboard's page and its script and style sheet: they hold no data (all they show
+# comes from control calls, each of which carries the token), and a browser cannot put
+# a header on a page it opens, so they are served without the token.
+PAGES_WITHOUT_DATA = frozenset({"getDashboard", "getDashboardAsset"})
+
+
 def control_guard(token: str | None, *, host: str = DEFAULT_HOST) -> Middleware:
     """A middleware for the control app, listening on `host`: no other site's page, a
     `Host` that names the server, the token when there is one (the loopback otherwise),
@@ -170,7 +176,7 @@ def control_guard(token: str | None, *, host: str = DEFAULT_HOST) -> Middleware:
         if expected is None:
             if not _reached_loopback(request):
                 raise _forbidden("The control API answers on the loopback interface only.")
-        else:
+        elif request.match_info.route.name not in PAGES_WITHOUT_DATA:
             presented = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
             if not hmac.compare_digest(expected, presented):
                 raise _forbidden(f"The control API needs the {TOKEN_HEADER} header.")

@@ -196,3 +196,23 @@ def _eventually(check: Any, seconds: float = 5) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def test_with_a_token_the_dashboard_opens_and_drives_the_mock_with_the_one_in_its_address(
+    page: Page,
+) -> None:
+    token = "dashboard-token-0123456789"
+    with ThreadedServer(create_app(Config(world=WORLD, control_token=token))) as server:
+        headers = {"X-Mock-Control-Token": token}
+
+        def clock() -> Any:
+            return requests.get(f"{server.url}/__mock/clock", headers=headers, timeout=5).json()
+
+        assert clock()["frozen"] is False
+        page.goto(f"{server.url}/__mock/#token={token}")
+        expect(page.locator("#connection")).to_have_text("live")
+        requests.get(server.url + PROJECT, timeout=5)
+        expect(page.locator("#count")).to_have_text("1 request")
+        page.get_by_role("button", name="Freeze").click()
+        assert _eventually(lambda: clock()["frozen"] is True)
+        assert requests.get(f"{server.url}/__mock/clock", timeout=5).status_code == 403

@@ -262,3 +262,27 @@ async def test_the_configured_host_name_passes(make_client: AppFactory) -> None:
     assert ok.status == 200
     other = await client.get("/__mock/clock", headers={"Host": "other.lan:8080", **headers})
     assert other.status == 403
+
+
+async def test_with_a_token_the_dashboard_page_opens_and_every_call_still_needs_it(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(control_token="t" * 16)
+    for page in ("/__mock/", "/__mock/dashboard/dashboard.js", "/__mock/dashboard/dashboard.css"):
+        assert (await client.get(page)).status == 200, page
+    for endpoint in ("clock", "keys", "requests", "requests/stream", "coverage"):
+        response = await client.get(f"/__mock/{endpoint}")
+        assert await _error(response) == (403, "forbidden"), endpoint
+    assert await _error(await client.post("/__mock/reset")) == (403, "forbidden")
+    token = {"X-Mock-Control-Token": "t" * 16}
+    assert (await client.get("/__mock/clock", headers=token)).status == 200
+
+
+async def test_the_dashboard_page_is_refused_to_other_sites_and_other_hosts(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(control_token="t" * 16)
+    other_site = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    assert await _error(await client.get("/__mock/", headers=other_site)) == (403, "forbidden")
+    rebound = {"Host": "evil.example"}
+    assert await _error(await client.get("/__mock/", headers=rebound)) == (403, "forbidden")
