@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from functools import partial
 from types import FrameType
 
+from mockserver.api.docs import DOCS_PATH
 from mockserver.api.keys import state_key
 from mockserver.app import create_app
 from mockserver.cli import options
@@ -107,9 +108,18 @@ def control_line(url: str, config: Config, off_reason: str | None) -> str:
     return f"Control API: {url}{CONTROL_PREFIX} ({guard})"
 
 
+def pages_line(url: str, config: Config) -> str:
+    """The pages a person opens in a browser: the docs, and the dashboard when it is on."""
+    line = f"In a browser: {url}{DOCS_PATH} (the API's docs)"
+    if config.control:
+        line += f", {url}{CONTROL_PREFIX} (the dashboard)"
+    return line
+
+
 def announce(url: str, world: World, config: Config, off_reason: str | None) -> None:
     """Print the banner and the control line once the mock listens on `url`."""
     print(banner(url, world), flush=True)
+    print(pages_line(url, config), flush=True)
     print(control_line(url, config, off_reason), flush=True)
 
 

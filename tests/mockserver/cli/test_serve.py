@@ -342,3 +342,12 @@ def test_sigterm_ends_the_start_up_and_the_handler_before_comes_back(
         main(SMALL)
     assert exited.value.code == 128 + signal.SIGTERM
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_the_pages_line_names_the_docs_and_the_dashboard_when_the_control_api_is_on() -> None:
+    assert serve.pages_line("http://h:1", Config()) == (
+        "In a browser: http://h:1/docs (the API's docs), http://h:1/__mock/ (the dashboard)"
+    )
+    assert serve.pages_line("http://h:1", Config(control=False)) == (
+        "In a browser: http://h:1/docs (the API's docs)"
+    )
