@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import selectors
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from tests import REPO_ROOT
+
+# How long a process may take to start and print its first line.
+STARTUP_SECONDS = 60
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,3 +49,31 @@ def started(*args: str) -> Iterator[subprocess.Popen[str]]:
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+@contextmanager
+def mockserver(*args: str, hash_seed: str = "0") -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """A `mockserver` process on a free port, and its URL once it listens.
+
+    `hash_seed` sets the process's PYTHONHASHSEED: each process hashes strings its own
+    way, and its answers must not depend on it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0", "--log-level", "warning", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
+    )
+    try:
+        assert process.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            ready = selector.select(timeout=STARTUP_SECONDS)
+        first = process.stdout.readline() if ready else ""
+        assert "listening on http://" in first, f"no banner: {first!r}"
+        yield process, first.rsplit(" ", 1)[1].strip()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)

@@ -8,14 +8,8 @@ import urllib.request
 from pathlib import Path
 
 from tests.processes.commands import free_port, run, started
+from tests.watched import ONE_ENTRY, TWO_ENTRIES
 
-ONE_ENTRY = """\
-projects:
-  - keys: [{key: demo-admin}]
-    auditLog:
-      - {action: entity.created, userId: usr_ada, entityId: ent_1, timestamp: 1735600000000}
-"""
-TWO_ENTRIES = ONE_ENTRY + "      - {action: integration.synced, timestamp: 1735600060000}\n"
 BAD = "projects:\n  - plan: gold\n    auditLog: [{timestamp: 2024-01-01}]\n"
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import selectors
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -25,12 +21,11 @@ from hypothesis import strategies as st
 from mockserver.config import WorldConfig
 from mockserver.domain.ids import api_key
 from mockserver.generate.world import ACTIONS
-from tests import REPO_ROOT
+from tests.processes.commands import mockserver
 
 SEED = 23
 PROJECTS = 2
 REPLICAS = 3
-STARTUP_SECONDS = 60
 WORLD = (
     *("--seed", str(SEED), "--entries", "4000", "--projects", str(PROJECTS)),
     # The clock of each replica would otherwise be its own machine's: frozen, `Age` and
@@ -46,28 +41,10 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 @contextmanager
 def replica(hash_seed: str) -> Iterator[tuple[str, int]]:
     """A `mockserver` process of the shared world on a free port: its host and port."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--port", "0", "--log-level", "warning", *WORLD],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=REPO_ROOT,
-        # Each process hashes strings its own way; the answers must not depend on it.
-        env={**os.environ, "PYTHONHASHSEED": hash_seed},
-    )
-    try:
-        assert process.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            ready = selector.select(timeout=STARTUP_SECONDS)
-        first = process.stdout.readline() if ready else ""
-        assert "listening on http://" in first, f"no banner: {first!r}"
-        url = urlsplit(first.rsplit(" ", 1)[1].strip())
+    with mockserver(*WORLD, hash_seed=hash_seed) as (_, address):
+        url = urlsplit(address)
         assert url.hostname is not None and url.port is not None
         yield url.hostname, url.port
-    finally:
-        process.kill()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import selectors
 import signal
 import socket
 import subprocess
@@ -14,8 +13,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from random import Random
 from urllib.parse import urlencode
@@ -28,34 +25,7 @@ from mockserver.domain.ids import api_key
 from mockserver.generate.world import DOCUMENTED_ACTIONS
 from mockserver.serving.workers import WorkersError, serve_workers
 from tests import REPO_ROOT
-
-ROOT = REPO_ROOT
-STARTUP_SECONDS = 60
-
-
-@contextmanager
-def mockserver(*args: str, hash_seed: str = "0") -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """A `mockserver` process on a free port, and its URL once it listens."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--port", "0", "--log-level", "warning", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONHASHSEED": hash_seed},
-    )
-    try:
-        assert process.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            ready = selector.select(timeout=STARTUP_SECONDS)
-        first = process.stdout.readline() if ready else ""
-        assert "listening on http://" in first, f"no banner: {first!r}"
-        yield process, first.rsplit(" ", 1)[1].strip()
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
+from tests.processes.commands import mockserver
 
 
 def fetch(url: str, key: str) -> tuple[int, str, bytes]:
@@ -153,7 +123,7 @@ def test_workers_on_a_port_in_use_give_one_line_and_exit_1() -> None:
             capture_output=True,
             text=True,
             timeout=60,
-            cwd=ROOT,
+            cwd=REPO_ROOT,
         )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -167,7 +137,7 @@ def test_a_bad_worker_count_gives_one_line_and_exit_2() -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=ROOT,
+        cwd=REPO_ROOT,
     )
     assert result.returncode == 2
     assert "--workers" in result.stderr.strip().splitlines()[-1]

@@ -18,14 +18,8 @@ from mockserver.domain.clock import Clock
 from mockserver.scenario.build import build_world
 from mockserver.serving.watch import ScenarioWatcher
 from tests.conftest import ClientFactory
+from tests.watched import ONE_ENTRY, TWO_ENTRIES
 
-ONE_ENTRY = """\
-projects:
-  - keys: [{key: demo-admin}]
-    auditLog:
-      - {action: entity.created, userId: usr_ada, entityId: ent_1, timestamp: 1735600000000}
-"""
-TWO_ENTRIES = ONE_ENTRY + "      - {action: integration.synced, timestamp: 1735600060000}\n"
 BAD = """\
 projects:
   - plan: gold
