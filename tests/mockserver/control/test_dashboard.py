@@ -31,11 +31,19 @@ async def test_an_unknown_asset_is_the_control_apis_404(ctl: Client) -> None:
         conforms("getDashboardAsset", 404, await response.json())
 
 
-async def test_the_dashboard_is_behind_the_control_guard(make_client: AppFactory) -> None:
+async def test_with_a_token_the_page_opens_holding_no_data_and_its_data_is_guarded(
+    make_client: AppFactory,
+) -> None:
     guarded = await make_client(control_token="t" * 16)
-    assert (await guarded.get("/__mock/")).status == 403
+    # A browser cannot add the token to a page it opens; the page holds no data.
+    page = await guarded.get("/__mock/")
+    assert page.status == 200
+    assert "alk_" not in await page.text()
     assert (await guarded.get("/__mock/requests/stream")).status == 403
-    allowed = await guarded.get("/__mock/", headers={"X-Mock-Control-Token": "t" * 16})
+    assert (await guarded.get("/__mock/keys")).status == 403
+    allowed = await guarded.get("/__mock/keys", headers={"X-Mock-Control-Token": "t" * 16})
     assert allowed.status == 200
+    cross_site = await guarded.get("/__mock/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross_site.status == 403
     off = await make_client(control=False)
     assert (await off.get("/__mock/")).status == 404
