@@ -151,12 +151,7 @@ class MockApi:
             body["drop"] = True
         elif status is not None:
             body["status"] = status
-        if retry_after is not None:
-            body["retryAfter"] = retry_after
-        if delay_ms is not None:
-            body["delayMs"] = delay_ms
-        fault: dict[str, Any] = self.call("POST", "faults", body)["data"]
-        return fault
+        return self._add_fault(body, retryAfter=retry_after, delayMs=delay_ms)
 
     def add_fault(
         self,
@@ -175,10 +170,11 @@ class MockApi:
         (for read timeouts); `reset`: the connection is reset. See `POST /__mock/faults`.
         """
         body: dict[str, Any] = {"path": path, "method": method, "count": count, "kind": kind}
-        if slow_ms is not None:
-            body["slowMs"] = slow_ms
-        if delay_ms is not None:
-            body["delayMs"] = delay_ms
+        return self._add_fault(body, slowMs=slow_ms, delayMs=delay_ms)
+
+    def _add_fault(self, body: dict[str, Any], **optional: int | None) -> dict[str, Any]:
+        """`POST /__mock/faults` with `body` and the optional fields that were given."""
+        body.update({name: value for name, value in optional.items() if value is not None})
         fault: dict[str, Any] = self.call("POST", "faults", body)["data"]
         return fault
 
