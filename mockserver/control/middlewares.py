@@ -1,8 +1,10 @@
-"""The control API's hooks into every API request: the journal (with coverage) and faults."""
+"""The control API's hooks into every API request: the journal (with coverage and each
+request's duration) and faults."""
 
 from __future__ import annotations
 
 import json
+from time import perf_counter
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -30,12 +32,20 @@ def _error_code(response: web.StreamResponse | None) -> str | None:
 
 
 def journal_middleware(journal: Journal, coverage: Coverage, clock: Clock) -> Middleware:
-    """Records every API request as it arrives, then its outcome, and counts its coverage."""
+    """Records every API request as it arrives, then its outcome and its duration, and
+    counts its coverage. The journal's live streams get each request once answered.
+
+    One middleware rather than a second one for the duration: each layer aiohttp runs
+    costs every request, and this one already wraps the whole answer.
+    """
 
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_control_path(request.path):
             return await handler(request)
+        # Wall-clock time, never the mock clock: a frozen clock must not make every
+        # request take no time.
+        started = perf_counter()
         recorded = RecordedRequest.of(request, time=clock.now_ms())
         journal.record(recorded)
         request[journal_record_key] = recorded
@@ -53,6 +63,7 @@ def journal_middleware(journal: Journal, coverage: Coverage, clock: Clock) -> Mi
                 recorded.status,
                 _error_code(response) if recorded.status is not None else None,
             )
+            journal.answer(recorded, round((perf_counter() - started) * 1000, 3))
 
     return record
 

@@ -36,7 +36,6 @@ from mockserver.control.middlewares import fault_middleware, journal_middleware
 from mockserver.control.security import CONTROL_PREFIX, control_guard
 from mockserver.control.spec import ControlValidators, load_control_spec
 from mockserver.control.stream import setup_stream, stream_requests
-from mockserver.control.timing import timing_middleware
 from mockserver.domain.clock import Clock
 from mockserver.domain.events import MAX_TIMESTAMP_MS, InvalidEvent
 from mockserver.domain.models import Project, World
@@ -226,8 +225,7 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     """Mount the control API at /__mock/ and hook the journal and the faults into `app`.
 
     Call it before the API's own middleware is added: the journal must see the
-    final status of every request, and faults come before authentication. The
-    timing wraps the journal, so the live streams get each request with its outcome.
+    final status of every request, and faults come before authentication.
     """
     spec = load_control_spec()
     app[journal_key] = journal = Journal()
@@ -238,7 +236,6 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
         app[state_key].on_reset(clear)
     app.middlewares.extend(
         [
-            timing_middleware(journal),
             journal_middleware(journal, coverage, app[clock_key]),
             fault_middleware(faults),
         ]

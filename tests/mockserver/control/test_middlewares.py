@@ -1,4 +1,5 @@
-"""Each journaled request carries how long it took, in wall-clock time."""
+"""The journal middleware: each journaled request carries how long it took, in wall-clock
+time, and control requests are neither journaled nor timed."""
 
 from __future__ import annotations
 
