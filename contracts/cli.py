@@ -20,7 +20,9 @@ from .client import Unreachable
 from .runner import UnknownCheck, check_names, run_suite, selected
 from .settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT_SECONDS, Settings
 
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# 3: no check failed, but a transient answer (429, 502-504, a dropped connection)
+# persisted through the retries, so some checks judged nothing.
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 ENVIRONMENT = {
     "base_url": "CONTRACT_BASE_URL",
     "admin_key": "CONTRACT_ADMIN_KEY",

@@ -12,6 +12,9 @@ class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    # A transient answer (429, 502-504, a dropped connection) persisted through every
+    # retry: the check judged nothing, and neither passed nor failed.
+    INCONCLUSIVE = "inconclusive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,10 @@ class Violation(Exception):
             base_url=exchange.base_url,
             response=shown,
         )
+
+
+class Inconclusive(Exception):
+    """A transient answer persisted through every retry; says which, and how often."""
 
 
 class Skip(Exception):

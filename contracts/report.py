@@ -10,7 +10,12 @@ from .curl import for_request, redact
 from .outcome import CheckResult, Finding, Status
 from .runner import Report
 
-LABELS = {Status.PASSED: "passed ", Status.FAILED: "FAILED ", Status.SKIPPED: "skipped"}
+LABELS = {
+    Status.PASSED: "passed      ",
+    Status.FAILED: "FAILED      ",
+    Status.SKIPPED: "skipped     ",
+    Status.INCONCLUSIVE: "inconclusive",
+}
 ONE_LINE = 110
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import schema
 from .checks import CHECKS
@@ -16,6 +16,7 @@ from .expect import fetch
 from .model import MAX_LIMIT, Query
 from .outcome import CheckResult, Finding, Skip, Status, Violation
 from .settings import Settings
+from .traffic import Traffic
 from .window import Window
 
 
@@ -29,6 +30,7 @@ class Report:
     results: tuple[CheckResult, ...]
     notes: tuple[str, ...]
     seconds: float
+    traffic: Traffic = field(default_factory=Traffic)
 
     @property
     def failed(self) -> list[CheckResult]:
@@ -37,6 +39,10 @@ class Report:
     @property
     def skipped(self) -> list[CheckResult]:
         return [result for result in self.results if result.status is Status.SKIPPED]
+
+    @property
+    def inconclusive(self) -> list[CheckResult]:
+        return [result for result in self.results if result.status is Status.INCONCLUSIVE]
 
     @property
     def passed(self) -> bool:

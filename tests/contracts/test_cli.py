@@ -154,7 +154,7 @@ def test_environment_variables_stand_in_for_flags(
         monkeypatch.setenv("CONTRACT_OTHER_ADMIN_KEY", contract_keys.admin[1])
         assert main(["--select", "isolation,auth.member-forbidden"]) == 0
     out = capsys.readouterr().out
-    assert "passed   isolation.tenants" in out
+    assert "passed        isolation.tenants" in out
 
 
 def test_python_dash_m_lists_the_checks() -> None:

@@ -48,4 +48,4 @@ def test_a_long_body_is_shown_as_an_excerpt() -> None:
 def test_a_result_has_no_reason_findings_or_time_unless_given() -> None:
     result = CheckResult("auth.missing-key", "No key gets 401.", Status.PASSED)
     assert (result.reason, result.findings, result.seconds) == ("", (), 0.0)
-    assert [status.value for status in Status] == ["passed", "failed", "skipped"]
+    assert [status.value for status in Status] == ["passed", "failed", "skipped", "inconclusive"]

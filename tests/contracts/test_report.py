@@ -33,16 +33,16 @@ def report(*results: CheckResult) -> Report:
 
 
 def test_a_passed_check_shows_its_summary_and_the_others_their_reason() -> None:
-    assert check_line(PASSED, 20) == "  passed   auth.missing-key      No key gets 401."
-    assert check_line(SKIPPED, 0) == "  skipped  isolation.other-project  no key"
-    assert check_line(FAILED, 0).startswith("  FAILED   params.limit-range  expected 400")
+    assert check_line(PASSED, 20) == "  passed        auth.missing-key      No key gets 401."
+    assert check_line(SKIPPED, 0) == "  skipped       isolation.other-project  no key"
+    assert check_line(FAILED, 0).startswith("  FAILED        params.limit-range  expected 400")
 
 
 @given(st.text())
 def test_a_check_line_is_one_line_of_bounded_length(reason: str) -> None:
     line = check_line(CheckResult("a.b", "s", Status.FAILED, reason), 3)
     assert "\n" not in line
-    assert len(line) <= len("  FAILED   a.b  ") + ONE_LINE
+    assert len(line) <= len("  FAILED        a.b  ") + ONE_LINE
 
 
 def test_a_reproduction_is_the_rendered_curl_else_the_request_else_none() -> None:
