@@ -544,19 +544,20 @@ def _parsed(option: Option[Any], source: str, texts: tuple[str, ...]) -> object:
 
 
 def _refuse_unknown_keys(file: ConfigFile) -> None:
+    """One line naming every unknown key, each with the known key it is close to, if
+    any; when one is close to none, the known keys too."""
     unknown = [key for key in file.values if key not in FILE_KEYS]
     if not unknown:
         return
-
-    def named(key: str) -> str:
-        close = difflib.get_close_matches(key.replace("_", "-"), FILE_KEYS, n=1)
-        return f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
-
-    plural = "s" if len(unknown) > 1 else ""
-    raise UsageError(
-        f"{file.label}: unknown key{plural} {', '.join(named(key) for key in unknown)}; "
-        f"known keys: {', '.join(FILE_KEYS)}"
+    close = {
+        key: difflib.get_close_matches(key.replace("_", "-"), FILE_KEYS, n=1) for key in unknown
+    }
+    named = ", ".join(
+        f"{key!r} (did you mean {close[key][0]!r}?)" if close[key] else repr(key) for key in unknown
     )
+    plural = "s" if len(unknown) > 1 else ""
+    known = "" if all(close.values()) else f"; the keys are {', '.join(FILE_KEYS)}"
+    raise UsageError(f"{file.label}: unknown key{plural} {named}{known}")
 
 
 def _toml_type(value: object) -> str:
