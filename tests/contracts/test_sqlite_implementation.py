@@ -10,8 +10,11 @@ strict expected failures that turn into failures the day the suite catches them.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import math
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -32,6 +35,8 @@ from tests.contracts.sqlite.data import generate
 from tests.contracts.sqlite.validation import InvalidParameter, parse_query
 
 PACKAGE = REPO_ROOT / "tests" / "contracts" / "sqlite"
+README = REPO_ROOT / "README.md"
+README_HEADING = "### Proven on a second implementation"
 # A whole default-budget run against a local server must fit the minute.
 FULL_RUN_BUDGET_SECONDS = 60
 # Entities created a second while the counts are checked: `project.stable-counts` can
@@ -177,7 +182,10 @@ def test_the_contracts_command_passes_on_it(tmp_path: Path) -> None:
             "CONTRACT_OTHER_ADMIN_KEY": api.keys.other_admin,
         }
         done = subprocess.run(
-            [sys.executable, "-m", "contracts", "--base-url", api.url, "--seed", "7"],
+            [
+                *(sys.executable, "-m", "contracts", "--base-url", api.url),
+                *("--seed", "7", "--max-examples", "10"),
+            ],
             capture_output=True,
             text=True,
             timeout=120,
@@ -250,3 +258,24 @@ def test_the_counts_are_computed_again_once_their_period_is_over() -> None:
     assert cache.get("q", compute).value == 3
     forever: Cache[int] = Cache(math.inf, lambda: now[0])
     assert forever.get("p", compute).remaining == math.inf
+
+
+def readme_part() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split(f"\n{README_HEADING}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_the_readme_lists_every_caught_mistake_with_its_checks() -> None:
+    rows = re.findall(r"^\| `([a-z-]+)` \| .+ \| (.+) \|$", readme_part(), flags=re.MULTILINE)
+    documented = {name: tuple(re.findall(r"`([^`]+)`", checks)) for name, checks in rows}
+    assert documented == {case.mistake.value: case.caught_by for case in CAUGHT}
+
+
+def test_the_readme_example_runs_as_printed() -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", readme_part(), flags=re.DOTALL)
+    printed = re.search(r"# (\[.*\])$", code, flags=re.MULTILINE)
+    assert printed is not None
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    assert out.getvalue().strip() == printed.group(1)
