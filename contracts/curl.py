@@ -64,8 +64,14 @@ def for_request(base_url: str, request: Request) -> str:
 
 def redact(text: str, keys: Mapping[Role, str]) -> str:
     """`text` with every given key replaced by its environment variable."""
-    # Longest first, so a key that contains another is replaced whole.
-    for role, key in sorted(keys.items(), key=lambda item: -len(item[1])):
-        if key:
-            text = text.replace(key, f"${role.value}")
+    return replace_secrets(text, {key: f"${role.value}" for role, key in keys.items()})
+
+
+def replace_secrets(text: str, placeholders: Mapping[str, str]) -> str:
+    """`text` with each secret replaced by its placeholder (secrets known only at run time,
+    such as the keys the proxy sees pass, as well as the keys given to the suite)."""
+    # Longest first, so a secret that contains another is replaced whole.
+    for secret, placeholder in sorted(placeholders.items(), key=lambda item: -len(item[0])):
+        if secret:
+            text = text.replace(secret, placeholder)
     return text
