@@ -38,6 +38,10 @@ class Body:
     def broken(self) -> None:
         self.complete = False
 
+    def whole(self) -> None:
+        """The stream reached its end: complete, unless it went past `limit`."""
+        self.complete = self.size <= self.limit
+
     def bytes(self) -> bytes:
         return b"".join(self.chunks)
 

@@ -133,6 +133,8 @@ class Forwarder:
     async def _relay(
         self, request: web.BaseRequest, upstream: aiohttp.ClientResponse, body: Body
     ) -> web.StreamResponse:
+        # Marked whole only once it is: a client that goes away cancels this handler.
+        body.broken()
         response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
         response.headers.extend(forwarded_headers(upstream.headers))
         chunks: AsyncIterator[bytes] = upstream.content.iter_any()
@@ -145,15 +147,14 @@ class Forwarder:
                 await response.write(chunk)
         except aiohttp.ClientPayloadError:
             # The target cut its body short: the client gets the same cut.
-            body.broken()
             close(request, reset=False)
             return response
         except ConnectionError:
             # The client went away mid-body; the target's connection is not reused.
-            body.broken()
             upstream.close()
             return response
         await response.write_eof()
+        body.whole()
         return response
 
     async def _annotated(

@@ -29,6 +29,7 @@ from ..checks.errors import REFUSED_METHODS, allow_mistake, envelope_mistake
 from ..checks.http import content_type_mistake
 from ..checks.project import project_mistake
 from ..client import AUDIT_LOG, PROJECT, Auth, Exchange, Request, Response
+from ..expect import describe_status
 from ..model import Entry, Page, Query, order_mistake, read_entries, tie_mistake
 from ..outcome import Violation
 from .capture import Captured
@@ -194,7 +195,9 @@ def judge(captured: Captured, operations: Operations) -> Verdict:
     body = decoded(captured)
     exchange = as_exchange(captured, body if body is not None else b"")
     verdict.rule(
-        "errors.no-server-error", "no 5xx, however malformed the request", _server_error(status)
+        "errors.no-server-error",
+        "no 5xx, however malformed the request",
+        describe_status(exchange) if status >= 500 else None,
     )
     if body is not None and status >= 400 and method != "HEAD":
         verdict.rule(
@@ -233,17 +236,21 @@ def judge(captured: Captured, operations: Operations) -> Verdict:
     _header_rules(verdict, operation, captured)
     if body is None or method == "HEAD":
         return verdict
-    _schema_rules(verdict, operation, status, body)
+    try:
+        document = json.loads(body)
+    except ValueError:
+        if status in operation.answers:
+            verdict.rule(
+                "schema.response_schema_conformance", "a JSON body", "a body that is not JSON"
+            )
+        return verdict
+    _schema_rules(verdict, operation, status, document)
     if status == 200 and _authorized(captured):
         if operation.path == AUDIT_LOG and not reading.refused() and not reading.undecodable:
-            _page_rules(verdict, reading, exchange)
+            _page_rules(verdict, reading, exchange, document)
         elif operation.path == PROJECT:
-            _project_rules(verdict, exchange)
+            _project_rules(verdict, exchange, document)
     return verdict
-
-
-def _server_error(status: int) -> str | None:
-    return f"{status}" if status >= 500 else None
 
 
 def _authorized(captured: Captured) -> bool:
@@ -271,7 +278,7 @@ def _refused_method(verdict: Verdict, exchange: Exchange, method: str) -> None:
     if status == 401:
         return  # refusing the credentials first is not ruled out by the contract
     if status != 405:
-        verdict.rule("errors.method-not-allowed", f"405 for {method}", f"{status}")
+        verdict.rule("errors.method-not-allowed", f"405 for {method}", describe_status(exchange))
         return
     verdict.rule(
         "errors.method-not-allowed",
@@ -331,19 +338,21 @@ def _status_rules(
         verdict.rule(
             "schema.status_code_conformance",
             f"one of {', '.join(map(str, documented))}",
-            None if status in operation.answers else f"{status}",
+            None if status in operation.answers else describe_status(exchange),
         )
     authorization = captured.request_header("Authorization")
     if authorization is None:
         verdict.rule(
-            "auth.missing-key", "401 without Authorization", None if status == 401 else f"{status}"
+            "auth.missing-key",
+            "401 without Authorization",
+            None if status == 401 else describe_status(exchange),
         )
         return
     if not _authorized(captured):
         verdict.rule(
             "auth.wrong-scheme",
             "401 for a credential that is not Bearer <key>",
-            None if status == 401 else f"{status}",
+            None if status == 401 else describe_status(exchange),
         )
         return
     if operation.path == PROJECT:
@@ -361,7 +370,7 @@ def _status_rules(
         verdict.rule(
             check,
             f"400 invalid_parameter ({problem.parameter}: {problem.reason})",
-            None if status == 400 else f"{status}",
+            None if status == 400 else describe_status(exchange),
         )
         if status == 400 and body is not None:
             message = _error_message(exchange)
@@ -395,14 +404,9 @@ def _error_message(exchange: Exchange) -> str | None:
     return message if isinstance(message, str) else None
 
 
-def _schema_rules(verdict: Verdict, operation: Operation, status: int, body: bytes) -> None:
+def _schema_rules(verdict: Verdict, operation: Operation, status: int, document: Any) -> None:
     answer = operation.answers.get(status)
     if answer is None or answer.body is None:
-        return
-    try:
-        document = json.loads(body)
-    except ValueError:
-        verdict.rule("schema.response_schema_conformance", "a JSON body", "a body that is not JSON")
         return
     error = next(iter(answer.body.iter_errors(document)), None)
     where = "/".join(str(part) for part in error.instance_path) if error is not None else ""
@@ -435,8 +439,7 @@ def _header_rules(verdict: Verdict, operation: Operation, captured: Captured) ->
         )
 
 
-def _page_rules(verdict: Verdict, reading: Reading, exchange: Exchange) -> None:
-    body = exchange.response.json()
+def _page_rules(verdict: Verdict, reading: Reading, exchange: Exchange, body: Any) -> None:
     mistake = page_mistake(body)
     if not verdict.rule(
         "entries.shape", "a page {data: [...], total: integer >= 0, hasMore: boolean}", mistake
@@ -499,8 +502,7 @@ def _page_rules(verdict: Verdict, reading: Reading, exchange: Exchange) -> None:
     verdict.query, verdict.page = query, Page(entries, total, has_more, exchange)
 
 
-def _project_rules(verdict: Verdict, exchange: Exchange) -> None:
-    body = exchange.response.json()
+def _project_rules(verdict: Verdict, exchange: Exchange, body: Any) -> None:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         verdict.rule(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -65,6 +66,8 @@ class Monitor:
         self.history = History()
         self.exchanges = 0
         self.unchecked = 0
+        # Exchanges whose judging raised: a defect of the proxy, reported as it happens.
+        self.failures = 0
         self.started = time.monotonic()
         self._queue: queue.Queue[Captured | None] = queue.Queue(MAX_QUEUED)
         self._thread = threading.Thread(target=self._work, name="contracts-judge", daemon=True)
@@ -93,7 +96,16 @@ class Monitor:
 
     def _work(self) -> None:
         while (captured := self._queue.get()) is not None:
-            self.record(captured)
+            try:
+                self.record(captured)
+            except Exception as error:  # one odd exchange must not stop the judging
+                self.failures += 1
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                self.report(
+                    f"contracts proxy: judging {captured.method} {captured.path} failed "
+                    f"({type(error).__name__}: {error} at {where.name}:{where.lineno}); "
+                    "please report it"
+                )
 
     def annotate(self, captured: Captured) -> list[str]:
         """The checks one exchange breaks by itself, for `X-Contract-Violations`."""

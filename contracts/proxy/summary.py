@@ -48,6 +48,8 @@ def traffic_line(monitor: Monitor, seconds: float) -> str:
         parts.append(f"transient answers not judged: {counts}")
     if coverage.unanswered:
         parts.append(f"{coverage.unanswered} without an answer from the target")
+    if monitor.failures:
+        parts.append(f"{monitor.failures} whose judging failed (see the lines above)")
     if monitor.unchecked:
         parts.append(f"{monitor.unchecked} not checked (the queue was full)")
     return "; ".join(parts)
