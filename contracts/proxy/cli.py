@@ -26,6 +26,7 @@ import aiohttp
 from .. import junit
 from ..client import AUDIT_LOG, PROJECT
 from ..runner import Report
+from .judge import PROBE_HEADER
 from .monitor import Monitor
 from .redaction import Redactor
 from .serving import Listen, running
@@ -143,7 +144,9 @@ async def probe(url: str) -> None:
     """Send `PROBES` through the proxy at `url`; their answers are judged like any."""
     async with aiohttp.ClientSession() as session:
         for method, path, authorization in PROBES:
-            headers = {"Authorization": authorization} if authorization else {}
+            headers = {PROBE_HEADER: "1"}
+            if authorization:
+                headers["Authorization"] = authorization
             try:
                 async with session.request(method, url + path, headers=headers) as answer:
                     await answer.read()
