@@ -140,8 +140,8 @@ class Forwarder:
         chunks: AsyncIterator[bytes] = upstream.content.iter_any()
         if self.annotate is not None:
             chunks = await self._annotated(request, upstream, response, chunks)
-        await response.prepare(request)
         try:
+            await response.prepare(request)
             async for chunk in chunks:
                 body.add(chunk)
                 await response.write(chunk)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import ssl
 import threading
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -49,6 +51,18 @@ def proxy_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def environment_proxy(target: str) -> str | None:
+    """The proxy `HTTP(S)_PROXY` names for `target`, unless `NO_PROXY` spares its host.
+
+    Read once: the target never changes, and reading the environment on every request
+    (as aiohttp's `trust_env` does) costs a tenth of a millisecond each time.
+    """
+    parts = urlsplit(target)
+    if parts.hostname is None or urllib.request.proxy_bypass(parts.hostname):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
+
+
 def target_session(listen: Listen) -> aiohttp.ClientSession:
     """The client side: pooled keep-alive connections, nothing added, nothing decoded."""
     connector = aiohttp.TCPConnector(
@@ -61,7 +75,7 @@ def target_session(listen: Listen) -> aiohttp.ClientSession:
         cookie_jar=aiohttp.DummyCookieJar(),
         # aiohttp adds these unless told not to; the client's own, if any, pass as sent.
         skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
-        trust_env=listen.trust_env,
+        proxy=environment_proxy(listen.target) if listen.trust_env else None,
         max_line_size=MAX_LINE_BYTES,
         max_field_size=MAX_FIELD_BYTES,
     )
