@@ -128,6 +128,7 @@ class Client:
         self._verify = tls.verify(connection)
         self._cert = tls.client_cert(connection)
         self._host = urlsplit(settings.base_url).netloc
+        self._prefix = urlsplit(settings.base_url).path
 
     def bearer(self, role: Role) -> Auth:
         key = self.settings.key(role)
@@ -157,8 +158,9 @@ class Client:
         headers = {**dict(extra), "Accept": "application/json"}
         if resolved.value is not None:
             headers["Authorization"] = resolved.value
-        headers[VERBATIM_TARGET] = request.target
         url = self.settings.base_url + request.target
+        # The base URL's own path (a gateway's prefix) is part of what goes on the wire.
+        headers[VERBATIM_TARGET] = self._prefix + request.target
         try:
             prepared = requests.Request(method, url, headers=headers).prepare()
             environment = self._session.merge_environment_settings(
@@ -168,7 +170,7 @@ class Client:
                 prepared, timeout=self.settings.timeout, allow_redirects=False, **environment
             )
         except GaveUp as error:
-            raise Inconclusive(f"{method} {url}: {error}") from None
+            raise Inconclusive(f"{method} {url}: {error}", error.cause) from None
         except (requests.RequestException, OSError) as error:
             raise tls.certificate_failure(error, self._host) or Unreachable(
                 f"{method} {url}: {_reason(error)}"

@@ -49,12 +49,19 @@ class Unreachable(Exception):
     """The server gave no HTTP answer at all (refused, reset, timed out)."""
 
 
-class Inconclusive(Exception):
+class Inconclusive(Unreachable):
     """A transient answer persisted through every retry; says which, and how often.
 
-    Raised by the client; a check that meets it neither passed nor failed. (It lives here,
-    below the client; `outcome` re-exports it with the other conclusions.)
+    Raised by the client; a check that meets it neither passed nor failed. It lives here,
+    below the client, and `outcome` re-exports it with the other conclusions. It is an
+    `Unreachable` (no answer that can be judged), so code that sets unreachable servers
+    apart from violations sets it apart too; `run_check` tells the two apart. `cause`
+    is the status as text ("503") or `DROPPED`.
     """
+
+    def __init__(self, message: str, cause: str = "") -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class GaveUp(requests.RequestException):
@@ -222,9 +229,7 @@ class _VerbatimTarget(HTTPConnectionPool):
     (`%zz` to `%25zz`, `%2f` to `%2F`), so the request sent would not be the one a
     reproduction shows, and a probe for invalid escapes would probe nothing."""
 
-    def _make_request(
-        self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any
-    ) -> Any:
+    def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         headers = kwargs.get("headers")
         if headers is not None and VERBATIM_TARGET in headers:
             kept = {k: v for k, v in headers.items() if k.lower() != VERBATIM_TARGET.lower()}
