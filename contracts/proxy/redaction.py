@@ -14,7 +14,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping
 
-from ..curl import replace_secrets
+from ..curl import hide
 from .capture import Headers
 
 KEY_PLACEHOLDER = "$CONTRACT_API_KEY"
@@ -77,4 +77,4 @@ class Redactor:
 
     def text(self, text: str) -> str:
         """`text` with every key seen and every secret header value replaced."""
-        return replace_secrets(text, {**self._seen, **self._fixed})
+        return hide(text, {**self._seen, **self._fixed})
