@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import ssl
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,6 +27,8 @@ import aiohttp
 from .. import junit
 from ..client import AUDIT_LOG, PROJECT
 from ..runner import Report
+from ..settings import Connection
+from ..tls import INSECURE_WARNING, CertificateProblem, ssl_context
 from .judge import PROBE_HEADER
 from .monitor import Monitor
 from .redaction import Redactor
@@ -106,6 +109,16 @@ def build_parser() -> Parser:
         help="sent to the target on every request (repeatable); redacted in every output",
     )
     parser.add_argument(
+        "--ca-bundle", type=Path, metavar="PATH", help="CA certificates to trust for the target"
+    )
+    parser.add_argument(
+        "--insecure", action="store_true", help="do not check the target's certificate"
+    )
+    parser.add_argument(
+        "--client-cert", type=Path, metavar="PATH", help="client certificate (mutual TLS)"
+    )
+    parser.add_argument("--client-key", type=Path, metavar="PATH", help="its private key")
+    parser.add_argument(
         "--annotate",
         action="store_true",
         help="add X-Contract-Violations to answers that break a rule (off: answers pass "
@@ -140,6 +153,20 @@ def printer(text: str) -> None:
     print(text, flush=True)
 
 
+def complain(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def target_tls(target: str, connection: Connection) -> ssl.SSLContext | None:
+    """The TLS of the connection toward an https target (`contracts.tls`, the one rule)."""
+    parts = urlsplit(target)
+    if parts.scheme != "https":
+        return None
+    if connection.insecure:
+        complain(f"contracts proxy: {INSECURE_WARNING}")
+    return ssl_context(connection, parts.hostname or target)
+
+
 async def probe(url: str) -> None:
     """Send `PROBES` through the proxy at `url`; their answers are judged like any."""
     async with aiohttp.ClientSession() as session:
@@ -163,7 +190,9 @@ async def serve(
     for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with running(listen, monitor.submit, monitor.annotate if annotate else None) as url:
+        async with running(
+            listen, monitor.submit, monitor.annotate if annotate else None, complain
+        ) as url:
             print(
                 f"contracts proxy: listening on {url}, forwarding to {listen.target} "
                 "(stop with Ctrl-C)",
@@ -187,8 +216,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"contracts proxy: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     headers = tuple(args.header)
+    connection = Connection(
+        ca_bundle=args.ca_bundle,
+        insecure=args.insecure,
+        client_cert=args.client_cert,
+        client_key=args.client_key,
+        headers=headers,
+    )
+    try:
+        context = target_tls(target, connection)
+    except CertificateProblem as error:
+        print(f"contracts proxy: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     redactor = Redactor(headers)
-    listen = Listen(target=target, host=args.host, port=args.port, headers=headers)
+    listen = Listen(
+        target=target, host=args.host, port=args.port, headers=headers, ssl_context=context
+    )
     monitor = Monitor(target, printer, redactor).start()
     try:
         asyncio.run(

@@ -26,6 +26,7 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from ..tls import certificate_failure
 from .capture import MAX_BODY_BYTES, Body, Captured, Headers
 
 # Headers that belong to one connection, not to the message (RFC 9110, 7.6.1), and
@@ -81,6 +82,8 @@ class Forwarder:
     on_exchange: Callable[[Captured], None]
     headers: Headers = ()
     annotate: Annotate | None = None
+    # Told, in one line, of each request the target could not be reached for.
+    on_problem: Callable[[str], None] | None = None
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         started = time.monotonic()
@@ -102,12 +105,12 @@ class Forwarder:
                 )
             except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as error:
                 if isinstance(error, aiohttp.ClientConnectorError):
-                    return _unreachable(error)
+                    return self._unreachable(request, error)
                 # The target took the request and closed without an answer: so do we.
                 close(request, reset=_was_reset(error))
                 return web.Response(status=NO_ANSWER)
             except (TimeoutError, aiohttp.ClientError) as error:
-                return _unreachable(error)
+                return self._unreachable(request, error)
             status = upstream.status
             answer_headers = tuple(upstream.headers.items())
             try:
@@ -129,6 +132,20 @@ class Forwarder:
                     seconds=time.monotonic() - started,
                 )
             )
+
+    def _unreachable(self, request: web.BaseRequest, error: BaseException) -> web.Response:
+        """A 502 naming why the target could not be reached (a certificate, in one line)."""
+        host = URL(self.target).host or self.target
+        if isinstance(error, aiohttp.ClientConnectorCertificateError):
+            # aiohttp's error claims to be an SSLCertVerificationError without its
+            # fields; the ssl module's own error, which it wraps, has them.
+            error = error.certificate_error
+        problem = certificate_failure(error, host)
+        reason = str(problem) if problem is not None else str(error) or type(error).__name__
+        line = f"contracts proxy: the target did not answer {request.method} {request.path}: "
+        if self.on_problem is not None:
+            self.on_problem(line + reason)
+        return web.Response(status=502, text=line + reason + "\n", headers={"Connection": "close"})
 
     async def _relay(
         self, request: web.BaseRequest, upstream: aiohttp.ClientResponse, body: Body
@@ -226,15 +243,6 @@ def close(request: web.BaseRequest, *, reset: bool) -> None:
         transport.abort()
     else:
         transport.close()
-
-
-def _unreachable(error: BaseException) -> web.Response:
-    reason = str(error) or type(error).__name__
-    return web.Response(
-        status=502,
-        text=f"contracts proxy: the target did not answer: {reason}\n",
-        headers={"Connection": "close"},
-    )
 
 
 __all__ = ["ANNOTATION", "HOP_BY_HOP", "MAX_BODY_BYTES", "Forwarder", "close", "forwarded_headers"]

@@ -156,8 +156,9 @@ class Monitor:
             captured.method.upper(),
             self.target + captured.target,
             authorization=redactor.authorization(captured.request_header("Authorization")),
-            headers={**redactor.headers(captured.request_headers), **redactor.extra()},
+            headers=dict(captured.request_headers),
             body=captured.request_body or None,
+            hidden=redactor.hidden,
         )
         response = None
         if captured.status is not None:

@@ -4,17 +4,15 @@ The suite knows its keys in advance and names each by its environment variable; 
 proxy does not: any client may send any key. So every `Authorization` value is shown
 with its scheme and a placeholder (`Bearer $CONTRACT_API_KEY`), every key seen is
 remembered (the newest `MAX_REMEMBERED_KEYS`) and replaced wherever it shows up again,
-in a body that echoes it for instance, and the headers of the connection options are
-shown as placeholders named after them.
+in a body that echoes it for instance, and the values of the connection's headers are
+replaced by their variables (`curl.header_variable`), as in the suite's own output.
 """
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
-from collections.abc import Mapping
 
-from ..curl import hide
+from ..curl import header_variable, hide
 from .capture import Headers
 
 KEY_PLACEHOLDER = "$CONTRACT_API_KEY"
@@ -23,19 +21,14 @@ MAX_REMEMBERED_KEYS = 1024
 MIN_SECRET_LENGTH = 6
 
 
-def header_placeholder(name: str) -> str:
-    """`X-Gateway-Key` is shown as `${CONTRACT_HEADER_X_GATEWAY_KEY}`."""
-    return "${CONTRACT_HEADER_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper() + "}"
-
-
 class Redactor:
     """What the proxy may show of a request: keys and secret headers as placeholders."""
 
     def __init__(self, secret_headers: Headers = ()) -> None:
-        self._names = {name.lower(): name for name, _ in secret_headers}
-        self._placeholders = {name.lower(): header_placeholder(name) for name, _ in secret_headers}
+        # The headers of the connection: a reproduction sends them by their variables.
+        self.hidden = tuple(dict.fromkeys(name for name, _ in secret_headers))
         self._fixed = {
-            value: header_placeholder(name)
+            value: f"${header_variable(name)}"
             for name, value in secret_headers
             if len(value) >= MIN_SECRET_LENGTH
         }
@@ -47,7 +40,7 @@ class Redactor:
             return None
         scheme, _, credential = value.strip().partition(" ")
         if not credential.strip():
-            if scheme and len(scheme) >= MIN_SECRET_LENGTH:
+            if len(scheme) >= MIN_SECRET_LENGTH:
                 self.remember(scheme)
                 return KEY_PLACEHOLDER  # a key sent bare, without a scheme
             return value
@@ -55,25 +48,13 @@ class Redactor:
         return f"{scheme} {KEY_PLACEHOLDER}"
 
     def remember(self, secret: str) -> None:
+        """Replace `secret` in all later output (the newest `MAX_REMEMBERED_KEYS` are kept)."""
         if len(secret) < MIN_SECRET_LENGTH:
             return
         self._seen[secret] = KEY_PLACEHOLDER
         self._seen.move_to_end(secret)
         while len(self._seen) > MAX_REMEMBERED_KEYS:
             self._seen.popitem(last=False)
-
-    def headers(self, headers: Headers) -> dict[str, str]:
-        """Headers to show, the secret ones as their placeholders (Authorization aside)."""
-        shown: dict[str, str] = {}
-        for name, value in headers:
-            if name.lower() == "authorization":
-                continue
-            shown[name] = self._placeholders.get(name.lower(), value)
-        return shown
-
-    def extra(self) -> Mapping[str, str]:
-        """The connection options' headers, as a reproduction sends them."""
-        return {self._names[lowered]: shown for lowered, shown in self._placeholders.items()}
 
     def text(self, text: str) -> str:
         """`text` with every key seen and every secret header value replaced."""

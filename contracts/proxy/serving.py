@@ -92,11 +92,12 @@ async def running(
     listen: Listen,
     on_exchange: Callable[[Captured], None],
     annotate: Annotate | None = None,
+    on_problem: Callable[[str], None] | None = None,
 ) -> AsyncIterator[str]:
     """Serve the proxy until the block exits; yields its URL (port 0 picks a free one)."""
     async with target_session(listen) as session:
         forwarder = Forwarder(
-            listen.target.rstrip("/"), session, on_exchange, listen.headers, annotate
+            listen.target.rstrip("/"), session, on_exchange, listen.headers, annotate, on_problem
         )
         server = web.Server(
             forwarder,

@@ -23,6 +23,7 @@ from tests.contracts.harness import serving
 from tests.contracts.proxy.running import AUDIT_LOG, PROJECT
 from tests.contracts.variants import Keys
 from tests.contracts.variants.pagination import short_page
+from tests.gateway import Gateway, gateway
 
 
 def free_port() -> int:
@@ -200,3 +201,53 @@ def test_a_signal_stops_it_with_the_summary(
             process.kill()
     assert process.returncode == 0
     assert "2 exchanges" in out
+
+
+@pytest.fixture(scope="module")
+def staging(mock: str) -> Iterator[Gateway]:
+    """The mock behind a TLS gateway with a CA of its own and a path prefix."""
+    with gateway(mock, rate_limit=1000.0, latency=(0.0, 0.0), fail_share=0.0) as gw:
+        yield gw
+
+
+def test_a_tls_target_behind_a_gateway_with_its_ca_bundle(
+    staging: Gateway, contract_keys: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert staging.ca_bundle is not None
+    status = run_proxy(
+        staging.url, contract_keys, "--ca-bundle", str(staging.ca_bundle), "--fail-on-violation"
+    )
+    assert status == EXIT_OK
+    out = capsys.readouterr().out
+    assert "2 exchanges" in out and "No violations." in out
+    assert staging.answered[200] >= 2
+
+
+def test_a_certificate_the_proxy_does_not_trust_is_a_502_and_one_line(
+    staging: Gateway, contract_keys: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_proxy(staging.url, contract_keys) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "the target did not answer GET /api/v1/audit-log: 127.0.0.1: the server's " in err
+    assert "not signed by a trusted CA" in err
+
+
+def test_a_ca_bundle_that_cannot_be_read_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.pem"
+    args = ["--target", "https://127.0.0.1:1", "--ca-bundle", str(missing)]
+    assert main(args) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("contracts proxy: error: 127.0.0.1: cannot use the CA bundle")
+    assert len(err.splitlines()) == 1
+
+
+def test_connection_headers_are_sent_and_shown_as_their_variables(
+    broken: str, contract_keys: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run_proxy(broken, contract_keys, "--header", "X-Gateway-Key: gw-secret-123")
+    assert status == EXIT_OK
+    out = capsys.readouterr().out
+    assert '-H "X-Gateway-Key: $CONTRACT_HEADER_X_GATEWAY_KEY"' in out
+    assert "gw-secret-123" not in out
