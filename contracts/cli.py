@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from . import junit, report
 from .client import Unreachable
+
+# The exit statuses live with the code that decides them; named here for the command's users.
+from .publish import EXIT_FAILED as EXIT_FAILED
+from .publish import EXIT_INCONCLUSIVE as EXIT_INCONCLUSIVE
+from .publish import EXIT_PASSED, EXIT_USAGE, publish
 from .runner import UnknownCheck, check_names, run_suite, selected
 from .settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT_SECONDS, Settings
 
-# 3: no check failed, but a transient answer (429, 502-504, a dropped connection)
-# persisted through the retries, so some checks judged nothing.
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 ENVIRONMENT = {
     "base_url": "CONTRACT_BASE_URL",
     "admin_key": "CONTRACT_ADMIN_KEY",
@@ -187,14 +188,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("contracts: interrupted", file=sys.stderr)
         return EXIT_USAGE
-    print(report.render(outcome))
-    if settings.junit_xml is not None:
-        try:
-            junit.write(outcome, settings.junit_xml)
-        except OSError as error:
-            print(
-                f"contracts: error: cannot write {settings.junit_xml}: {error.strerror}",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-    return EXIT_PASSED if outcome.passed else EXIT_FAILED
+    return publish(outcome, os.environ)
