@@ -17,15 +17,17 @@ import os
 import signal
 import ssl
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
 import aiohttp
 
-from .. import junit
+from .. import json_report, junit, markdown
 from ..client import AUDIT_LOG, PROJECT
+from ..publish import STEP_SUMMARY
 from ..runner import Report
 from ..settings import Connection
 from ..tls import INSECURE_WARNING, CertificateProblem, ssl_context
@@ -48,10 +50,7 @@ PROBES = (
     ("GET", PROJECT, "Token contracts-probe"),
     ("DELETE", AUDIT_LOG, None),
 )
-# The report writers, by the option that names their file. The JSON and Markdown
-# reports of the suite go here, taking the same `Report`, once they exist.
-Writer = Callable[[Report, Path], None]
-WRITERS: dict[str, Writer] = {"junit_xml": junit.write}
+Writer = Callable[[Path], None]
 
 
 class UsageError(Exception):
@@ -129,6 +128,15 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit report")
     parser.add_argument(
+        "--json-report", type=Path, metavar="PATH", help="write the JSON report of the suite"
+    )
+    parser.add_argument(
+        "--markdown-report",
+        type=Path,
+        metavar="PATH",
+        help=f"write a Markdown summary (default: appended to ${STEP_SUMMARY} when it is set)",
+    )
+    parser.add_argument(
         "--fail-on-violation", action="store_true", help="exit 1 when a violation was found"
     )
     parser.add_argument(
@@ -138,6 +146,24 @@ def build_parser() -> Parser:
         "HEAD); without it the proxy sends nothing but the traffic it forwards",
     )
     return parser
+
+
+def writers(
+    report: Report, args: argparse.Namespace, environ: Mapping[str, str]
+) -> list[tuple[Path, Writer]]:
+    """Each report file asked for, with the suite's writer of it: the same reports as the
+    suite's (no baseline: live traffic has no run to compare with)."""
+    planned: list[tuple[Path, Writer]] = []
+    if args.junit_xml is not None:
+        planned.append((args.junit_xml, partial(junit.write, report)))
+    if args.json_report is not None:
+        planned.append((args.json_report, partial(json_report.write, report)))
+    if args.markdown_report is not None:
+        planned.append((args.markdown_report, partial(markdown.write, report)))
+    elif environ.get(STEP_SUMMARY):
+        summary = partial(markdown.write, report, append=True)
+        planned.append((Path(environ[STEP_SUMMARY]), summary))
+    return planned
 
 
 def check_target(target: str) -> str:
@@ -253,13 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     monitor.stop()
     print(render(monitor), flush=True)
-    report = as_report(monitor)
-    for option, write in WRITERS.items():
-        path = getattr(args, option)
-        if path is None:
-            continue
+    for path, write in writers(as_report(monitor), args, os.environ):
         try:
-            write(report, path)
+            write(path)
         except OSError as error:
             print(f"contracts proxy: error: cannot write {path}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE

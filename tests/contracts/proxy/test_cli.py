@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,9 +14,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 import requests
 
+from contracts import json_report
 from contracts.proxy.cli import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, main
 from mockserver.domain.models import World
 from tests import REPO_ROOT
@@ -251,3 +254,23 @@ def test_connection_headers_are_sent_and_shown_as_their_variables(
     out = capsys.readouterr().out
     assert '-H "X-Gateway-Key: $CONTRACT_HEADER_X_GATEWAY_KEY"' in out
     assert "gw-secret-123" not in out
+
+
+def test_the_json_and_markdown_reports_are_the_suites(
+    broken: str,
+    contract_keys: Keys,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document, summary = tmp_path / "proxy.json", tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert run_proxy(broken, contract_keys, "--json-report", str(document)) == EXIT_OK
+    report = json.loads(document.read_text(encoding="utf-8"))
+    jsonschema.validate(report, json_report.schema())
+    checks = {check["name"]: check for check in report["checks"]}
+    assert checks["audit.page-size"]["status"] == "failed"
+    assert checks["audit.newest-first"]["status"] == "passed"
+    text = summary.read_text(encoding="utf-8")
+    assert "audit.page-size" in text
+    assert contract_keys.admin[0] not in document.read_text(encoding="utf-8") + text
