@@ -19,6 +19,8 @@ KEY_PLACEHOLDER = "$CONTRACT_API_KEY"
 MAX_REMEMBERED_KEYS = 1024
 # Shorter credentials are no keys, and replacing them everywhere would mangle the text.
 MIN_SECRET_LENGTH = 6
+# Scheme names a value may hold alone ("Bearer" with no key): shown as they are.
+SCHEMES = frozenset({"bearer", "basic", "token", "digest", "negotiate"})
 
 
 class Redactor:
@@ -40,7 +42,7 @@ class Redactor:
             return None
         scheme, _, credential = value.strip().partition(" ")
         if not credential.strip():
-            if len(scheme) >= MIN_SECRET_LENGTH:
+            if len(scheme) >= MIN_SECRET_LENGTH and scheme.lower() not in SCHEMES:
                 self.remember(scheme)
                 return KEY_PLACEHOLDER  # a key sent bare, without a scheme
             return value
