@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from hypothesis import settings
 from aiohttp.test_utils import TestClient
+from hypothesis import settings
 
 from mockserver import Config, WorldConfig, create_app
 from mockserver.control.spec import load_control_spec
