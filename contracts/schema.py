@@ -9,11 +9,14 @@ through the spec's own security scheme. Each schemathesis check is reported as o
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
+from hypothesis.errors import HypothesisWarning
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 
@@ -77,6 +80,25 @@ def configuration(settings: Settings, selected: Iterable[str]) -> schemathesis.C
     )
 
 
+# Hypothesis's warning when its default example database (`.hypothesis/` in the current
+# directory) cannot be created, as in a read-only checkout or container.
+DEFAULT_DATABASE_UNUSABLE = "The database setting is not configured"
+
+
+@contextmanager
+def quiet_default_database() -> Iterator[None]:
+    """Silence Hypothesis's warning about a default database this run never uses.
+
+    The configuration gives schemathesis no database (`database: none`), yet its engine
+    compares each Hypothesis setting with Hypothesis's defaults, and reading the default
+    `database` looks for `.hypothesis/` in the current directory: from a read-only one
+    that prints a warning per operation, about a directory nothing would be written to.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", DEFAULT_DATABASE_UNUSABLE, HypothesisWarning)
+        yield
+
+
 @dataclass
 class Tally:
     """What one schemathesis check saw over the run."""
@@ -94,13 +116,14 @@ def run(settings: Settings, selected: Iterable[str]) -> list[CheckResult]:
     schema = schemathesis.openapi.from_dict(load_spec(), config=configuration(settings, names))
     tallies = {name: Tally() for name in names}
     problems: list[str] = []
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            record(event.recorder, tallies, settings)
-        elif isinstance(event, events.NonFatalError):
-            problems.append(f"{event.label}: {event.info.message}")
-        elif isinstance(event, events.FatalError):
-            problems.append(f"schemathesis stopped: {event.exception}")
+    with quiet_default_database():
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                record(event.recorder, tallies, settings)
+            elif isinstance(event, events.NonFatalError):
+                problems.append(f"{event.label}: {event.info.message}")
+            elif isinstance(event, events.FatalError):
+                problems.append(f"schemathesis stopped: {event.exception}")
     seconds = (time.monotonic() - started) / len(names)
     return [result(name, tallies[name], problems, seconds) for name in names]
 
