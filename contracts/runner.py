@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import schema
@@ -136,10 +137,31 @@ def data_changed(client: Client, data: Dataset | Violation) -> str | None:
     return None
 
 
-def run_suite(settings: Settings) -> Report:
-    """Run the selected checks against `settings.base_url`; `Unreachable` if it does not answer."""
-    started = time.monotonic()
-    schema_checks, semantic = selected(settings.select)
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A server reached and its data discovered, once; then any check, one at a time.
+
+    The command runs every selected check through one `Run`; the pytest form makes one
+    per test session and runs each check as its own test item.
+    """
+
+    context: Context
+
+    def check(self, check: Check) -> CheckResult:
+        return run_check(check, self.context)
+
+    def notes(self) -> list[str]:
+        """What the run read, and whether the log changed since: asked at its end."""
+        notes = [describe_data(self.context.discovered)]
+        change = data_changed(self.context.client, self.context.discovered)
+        if change:
+            notes.append(change)
+        return notes
+
+
+@contextmanager
+def opened(settings: Settings) -> Iterator[Run]:
+    """Reach the server and discover its data; `Unreachable` if it does not answer."""
     client = Client(settings)
     try:
         probe(client)
@@ -148,13 +170,17 @@ def run_suite(settings: Settings) -> Report:
             data = discover(client)
         except Violation as violation:
             data = violation
-        ctx = Context(settings, client, data)
-        results = [run_check(check, ctx) for check in semantic]
-        results += schema.run(settings, schema_checks)
-        notes = [describe_data(data)]
-        change = data_changed(client, data)
-        if change:
-            notes.append(change)
+        yield Run(Context(settings, client, data))
     finally:
         client.close()
+
+
+def run_suite(settings: Settings) -> Report:
+    """Run the selected checks against `settings.base_url`; `Unreachable` if it does not answer."""
+    started = time.monotonic()
+    schema_checks, semantic = selected(settings.select)
+    with opened(settings) as run:
+        results = [run.check(check) for check in semantic]
+        results += schema.run(settings, schema_checks)
+        notes = run.notes()
     return Report(settings, tuple(results), tuple(notes), time.monotonic() - started)
