@@ -90,7 +90,8 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
     except ModuleNotFoundError as error:
         # Only a missing command itself is a usage error; a module it imports that is
         # missing is a broken installation, and its traceback says which.
-        if error.name is None or not SUBCOMMANDS[name].startswith(error.name):
+        module_name = SUBCOMMANDS[name]
+        if error.name is None or not f"{module_name}.".startswith(f"{error.name}."):
             raise
         print(f"contracts: error: {name} is not available in this installation", file=sys.stderr)
         return EXIT_USAGE

@@ -438,7 +438,7 @@ def configuration(
 ) -> ConfigFile | None:
     """The configuration file of a run, read: `--config` (or CONTRACT_CONFIG) relative to
     `cwd`, else the nearest found from `cwd` upward, else None."""
-    explicit = _given(CONFIG, given, environ, None)
+    explicit = _given(CONFIG, given, environ, {})
     try:
         return config.load(
             None if explicit is None else Path(explicit[1][0]).expanduser(), cwd, environ
@@ -462,27 +462,56 @@ def resolve(
     is not given. Then, for each option: its variable in `environ` (empty is not given),
     its key in `file`, its fallback variable, its default. Raises `UsageError`.
     """
-    if file is not None:
-        _refuse_unknown_keys(file)
-    found_values: dict[str, object] = {}
+    strange = set(given) - {option.name for option in OPTIONS}
+    if strange:
+        # A front-end's mistake, not a user's: it registered something else.
+        raise TypeError(f"not options: {', '.join(sorted(strange))}")
+    in_file = _file_texts(file)
+    resolved: dict[str, object] = {}
     for option in OPTIONS:
-        found = _given(option, given, environ, file)
-        found_values[option.name] = option.default if found is None else _parsed(option, *found)
-    missing = [
-        option for option in OPTIONS if option.required and found_values[option.name] is None
-    ]
+        found = _given(option, given, environ, in_file)
+        resolved[option.name] = option.default if found is None else _parsed(option, *found)
+    missing = [option for option in OPTIONS if option.required and resolved[option.name] is None]
     if missing:
-        where = f"; or in {file.label}" if file is not None else ""
-        named = ", ".join(f"{option.flag} (or {option.variable})" for option in missing)
-        raise UsageError(f"missing {named}{where}")
-    return _settings(Resolved(found_values))
+        raise UsageError(f"missing {', '.join(_sources(option, file) for option in missing)}")
+    return _settings(Resolved(resolved))
+
+
+def _sources(option: Option[Any], file: ConfigFile | None) -> str:
+    """Where an option could have come from: `--base-url (or CONTRACT_BASE_URL)`."""
+    in_file = f", or {option.file_key} in {file.label}" if file is not None else ""
+    return f"{option.flag} (or {option.variable}{in_file})"
+
+
+def _file_texts(file: ConfigFile | None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each option the file sets, by name: its source and its texts.
+
+    Every key's type is checked here, even where a flag or a variable overrides it: a
+    file that is wrong is reported whatever the run is given besides. Its values are
+    parsed only where they count, so an overridden path need not exist here.
+    """
+    if file is None:
+        return {}
+    _refuse_unknown_keys(file)
+    found = {}
+    for option in OPTIONS:
+        key = option.file_key
+        if key is None or key not in file.values:
+            continue
+        source = f"{file.label}: {key}"
+        texts = option.kind.texts(file.values[key], file)
+        if texts is None:
+            got = _toml_type(file.values[key])
+            raise UsageError(f"{source} must be {option.kind.value}, got {got}")
+        found[option.name] = (source, texts)
+    return found
 
 
 def _given(
     option: Option[Any],
     given: Mapping[str, object],
     environ: Mapping[str, str],
-    file: ConfigFile | None,
+    in_files: Mapping[str, tuple[str, tuple[str, ...]]],
 ) -> tuple[str, tuple[str, ...]] | None:
     """Where the option's value comes from, and its texts; None when no source gives it."""
     value = given.get(option.name)
@@ -496,15 +525,9 @@ def _given(
     if text:
         lines = tuple(line for line in text.splitlines() if line.strip())
         return option.variable, lines if option.repeatable else (text,)
-    key = option.file_key
-    if file is not None and key is not None and key in file.values:
-        source = f"{file.label}: {key}"
-        texts = option.kind.texts(file.values[key], file)
-        if texts is None:
-            got = _toml_type(file.values[key])
-            raise UsageError(f"{source} must be {option.kind.value}, got {got}")
-        if texts or option.repeatable:
-            return source, texts
+    in_file = in_files.get(option.name)
+    if in_file is not None and (in_file[1] or option.repeatable):
+        return in_file
     if option.fallback is not None and environ.get(option.fallback):
         return option.fallback, (environ[option.fallback],)
     return None
@@ -521,19 +544,20 @@ def _parsed(option: Option[Any], source: str, texts: tuple[str, ...]) -> object:
 
 
 def _refuse_unknown_keys(file: ConfigFile) -> None:
+    """One line naming every unknown key, each with the known key it is close to, if
+    any; when one is close to none, the known keys too."""
     unknown = [key for key in file.values if key not in FILE_KEYS]
     if not unknown:
         return
-
-    def named(key: str) -> str:
-        close = difflib.get_close_matches(key.replace("_", "-"), FILE_KEYS, n=1)
-        return f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
-
-    plural = "s" if len(unknown) > 1 else ""
-    raise UsageError(
-        f"{file.label}: unknown key{plural} {', '.join(named(key) for key in unknown)}; "
-        f"known keys: {', '.join(FILE_KEYS)}"
+    close = {
+        key: difflib.get_close_matches(key.replace("_", "-"), FILE_KEYS, n=1) for key in unknown
+    }
+    named = ", ".join(
+        f"{key!r} (did you mean {close[key][0]!r}?)" if close[key] else repr(key) for key in unknown
     )
+    plural = "s" if len(unknown) > 1 else ""
+    known = "" if all(close.values()) else f"; the keys are {', '.join(FILE_KEYS)}"
+    raise UsageError(f"{file.label}: unknown key{plural} {named}{known}")
 
 
 def _toml_type(value: object) -> str:
