@@ -4,7 +4,8 @@
 `contracts/test_contract.py`: one item per check of the suite, named after the check
 (`auth.member-forbidden`), and schemathesis's checks through schemathesis's own pytest
 integration, one item per phase with a subtest per operation. A team's own test module
-brings in the same items with one line, `from contracts.pytest_plugin import *`.
+brings in the same items with one line:
+`from contracts.pytest_plugin import test_checks, test_schema`.
 
 Nothing is checked twice and nothing is written again: the items run the command's
 check objects (`contracts.checks.CHECKS`) through `runner.Run`, which discovers the data
@@ -165,7 +166,8 @@ def resolve(config: pytest.Config, target: ContractTarget | None = None) -> Sett
 def with_pytest_flags(message: str) -> str:
     """A usage error of the table's, naming the flags as this plugin registers them."""
     for option in options.OPTIONS:
-        message = re.sub(rf"(?<![\w-]){option.flag}(?![\w-])", f"--{PREFIX}{option.name}", message)
+        flag = rf"(?<![\w-]){re.escape(option.flag)}(?![\w-])"
+        message = re.sub(flag, f"--{PREFIX}{option.name}", message)
     return message
 
 
