@@ -2,21 +2,39 @@
 
 Each exchange remembers how its `Authorization` header was built (which key, or which
 deliberately wrong credential), so a failure can be reported as a `curl` command that
-names the key by its environment variable instead of showing it.
+names the key by its environment variable instead of showing it. The connection's own
+headers (`Connection.headers`) are sent with every request and remembered by name only.
+
+Every request goes through the run's `Transport` (pacing, retries, counting) and is sent
+with its target exactly as `Request.target` writes it.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
+from . import tls
 from .settings import Role, Settings
 from .spec import api_facts
+from .transport import VERBATIM_TARGET, GaveUp, Inconclusive, Transport, Unreachable, mount
+
+__all__ = [
+    "AUDIT_LOG",
+    "PROJECT",
+    "Auth",
+    "Client",
+    "Exchange",
+    "Request",
+    "Response",
+    "Unreachable",
+]
 
 AUDIT_LOG = api_facts().audit_log_path
 PROJECT = api_facts().project_path
@@ -51,6 +69,8 @@ class Request:
     params: Params
     auth: Auth
     raw_query: str | None = None
+    # The names of the connection's headers sent along; their values are never kept.
+    headers: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:
@@ -91,16 +111,24 @@ class Exchange:
     response: Response
 
 
-class Unreachable(Exception):
-    """The server gave no HTTP answer at all (refused, reset, timed out)."""
-
-
-@dataclass
 class Client:
-    """Sends requests to the implementation; one connection pool per run."""
+    """Sends requests to the implementation; one connection pool per run.
 
-    settings: Settings
-    _session: requests.Session = field(default_factory=requests.Session, repr=False)
+    `transport` is the run's (shared with schemathesis's phases); a client made without
+    one paces, retries and counts on its own.
+    """
+
+    def __init__(self, settings: Settings, transport: Transport | None = None) -> None:
+        self.settings = settings
+        self.transport = transport or Transport(
+            settings.connection, rng=random.Random(settings.seed)
+        )
+        self._session = mount(requests.Session(), self.transport)
+        connection = settings.connection
+        self._verify = tls.verify(connection)
+        self._cert = tls.client_cert(connection)
+        self._host = urlsplit(settings.base_url).netloc
+        self._prefix = urlsplit(settings.base_url).path
 
     def bearer(self, role: Role) -> Auth:
         key = self.settings.key(role)
@@ -117,18 +145,36 @@ class Client:
         auth: Auth | Role = Role.ADMIN,
         raw_query: str | None = None,
     ) -> Exchange:
+        """One request and its answer.
+
+        `Unreachable` when no answer came (`tls.CertificateProblem` when TLS failed);
+        `Inconclusive` when only transient answers came, through every retry.
+        """
         resolved = self.bearer(auth) if isinstance(auth, Role) else auth
-        request = Request(method, path, tuple(params), resolved, raw_query)
-        headers = {"Accept": "application/json"}
+        extra = self.settings.connection.headers
+        request = Request(
+            method, path, tuple(params), resolved, raw_query, tuple(name for name, _ in extra)
+        )
+        headers = {**dict(extra), "Accept": "application/json"}
         if resolved.value is not None:
             headers["Authorization"] = resolved.value
         url = self.settings.base_url + request.target
+        # The base URL's own path (a gateway's prefix) is part of what goes on the wire.
+        headers[VERBATIM_TARGET] = self._prefix + request.target
         try:
-            raw = self._session.request(
-                method, url, headers=headers, timeout=self.settings.timeout, allow_redirects=False
+            prepared = requests.Request(method, url, headers=headers).prepare()
+            environment = self._session.merge_environment_settings(
+                url, {}, None, self._verify, self._cert
             )
-        except requests.RequestException as error:
-            raise Unreachable(f"{method} {url}: {_reason(error)}") from None
+            raw = self._session.send(
+                prepared, timeout=self.settings.timeout, allow_redirects=False, **environment
+            )
+        except GaveUp as error:
+            raise Inconclusive(f"{method} {url}: {error}", error.cause) from None
+        except (requests.RequestException, OSError) as error:
+            raise tls.certificate_failure(error, self._host) or Unreachable(
+                f"{method} {url}: {_reason(error)}"
+            ) from None
         response = Response(raw.status_code, dict(raw.headers), raw.content)
         return Exchange(self.settings.base_url, request, response)
 
@@ -141,7 +187,7 @@ class Client:
         self._session.close()
 
 
-def _reason(error: requests.RequestException) -> str:
+def _reason(error: BaseException) -> str:
     """The innermost cause, which names the actual problem (e.g. connection refused)."""
     cause: BaseException = error
     while (inner := cause.__cause__ or cause.__context__) is not None:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .client import Exchange, Request
+from .transport import Inconclusive
+
+__all__ = ["CheckResult", "Finding", "Inconclusive", "Skip", "Status", "Violation"]
 
 
 class Status(StrEnum):
@@ -57,10 +60,6 @@ class Violation(Exception):
             base_url=exchange.base_url,
             response=shown,
         )
-
-
-class Inconclusive(Exception):
-    """A transient answer persisted through every retry; says which, and how often."""
 
 
 class Skip(Exception):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from schemathesis.schemas import BaseSchema
 
@@ -42,6 +43,7 @@ from .report import failure_block
 from .runner import Run, opened
 from .settings import Settings
 from .spec import load_spec
+from .transport import GaveUp, mount
 
 PREFIX = "contract-"
 # Options of the command that pytest's own means replace here: `-k` selects checks,
@@ -207,6 +209,14 @@ def contract_run(pytestconfig: pytest.Config, contract_settings: Settings) -> It
         ]
 
 
+@pytest.fixture(scope="session")
+def contract_session(contract_run: Run) -> Iterator[requests.Session]:
+    """A `requests` session for schemathesis's cases, through the run's transport: the
+    same pacing, retries and request count as the checks."""
+    with mount(requests.Session(), contract_run.transport) as session:
+        yield session
+
+
 @pytest.fixture
 def contract_phase(request: pytest.FixtureRequest) -> str:
     """The schemathesis phase of a `test_schema` item (parametrized by it)."""
@@ -243,9 +253,12 @@ def test_checks(contract_run: Run) -> None:
 @schemathesis.pytest.from_fixture("contract_schema").parametrize()
 @pytest.mark.parametrize("contract_phase", PHASES, indirect=True)
 @pytest.mark.filterwarnings(f"ignore:{schema.DEFAULT_DATABASE_UNUSABLE}")
-def test_schema(case: schemathesis.Case[Any]) -> None:
+def test_schema(case: schemathesis.Case[Any], contract_session: requests.Session) -> None:
     """schemathesis's checks, as configured for the command, on each generated case."""
-    case.call_and_validate()
+    try:
+        case.call_and_validate(session=contract_session)
+    except GaveUp as error:
+        pytest.skip(f"{NOT_JUDGED[Status.INCONCLUSIVE]}: {error}")
 
 
 __all__ = ["ContractTarget", "test_checks", "test_schema"]

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import random
+import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from . import schema
+from . import curl, schema, tls
 from .checks import CHECKS
 from .client import PROJECT, Client, Unreachable
 from .context import Check, Context
 from .discovery import Dataset, discover
 from .expect import fetch
 from .model import MAX_LIMIT, Query
-from .outcome import CheckResult, Finding, Skip, Status, Violation
+from .outcome import CheckResult, Finding, Inconclusive, Skip, Status, Violation
 from .settings import Settings
 from .traffic import Traffic
+from .transport import DROPPED, Transport
 from .window import Window
+
+# How often `--wait-for` asks again while the server does not answer.
+WAIT_INTERVAL_SECONDS = 0.5
 
 
 class UnknownCheck(ValueError):
@@ -93,6 +100,8 @@ def run_check(check: Check, ctx: Context) -> CheckResult:
         )
     except Skip as skip:
         return done(Status.SKIPPED, str(skip))
+    except Inconclusive as error:
+        return done(Status.INCONCLUSIVE, f"a transient answer persisted: {error}")
     except Unreachable as error:
         return done(Status.FAILED, f"no answer: {error}")
     except Exception as error:  # a check must never take the whole run down with it
@@ -106,8 +115,73 @@ def run_check(check: Check, ctx: Context) -> CheckResult:
 
 
 def probe(client: Client) -> None:
-    """Raise `Unreachable` unless the server answers at all."""
-    client.get(PROJECT)
+    """Raise `Unreachable` unless the server answers at all (any status, transient too)."""
+    try:
+        client.get(PROJECT)
+    except Inconclusive as error:
+        if error.cause != DROPPED:
+            return  # an answer, if only "later", is an answer: the checks will see
+        hint = ""
+        if (
+            client.settings.base_url.startswith("https:")
+            and not client.settings.connection.client_cert
+        ):
+            # Over TLS 1.3 a server that wants a client certificate just hangs up.
+            hint = " (if the server asks for a client certificate, give one with --client-cert)"
+        raise Unreachable(f"{error}{hint}") from None
+
+
+def wait_for(
+    client: Client,
+    seconds: float,
+    say: Callable[[str], None],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Probe until the server answers, for at most `seconds`; then `Unreachable`.
+
+    For CI jobs that start the server beside the suite. A certificate problem is not a
+    server still starting: it ends the wait at once.
+    """
+    url = client.settings.base_url
+    say(f"waiting up to {seconds:g} s for {url} to answer")
+    deadline = clock() + seconds
+    started = clock()
+    while True:
+        try:
+            probe(client)
+        except tls.CertificateProblem:
+            raise
+        except Unreachable as error:
+            left = deadline - clock()
+            if left <= 0:
+                raise Unreachable(f"{error} (no answer within {seconds:g} s)") from None
+            sleep(min(WAIT_INTERVAL_SECONDS, left))
+            continue
+        say(f"{url} answered after {clock() - started:.1f} s")
+        return
+
+
+def describe_traffic(traffic: Traffic, checks: float, phases: float) -> str:
+    """One line of what the run cost the server, and where its time went."""
+
+    def by_cause(counts: dict[str, int]) -> str:
+        total = sum(counts.values())
+        if not total:
+            return "0"
+        return f"{total} ({', '.join(f'{c}: {n}' for c, n in sorted(counts.items()))})"
+
+    return (
+        f"traffic: {traffic.requests} requests; retried {by_cause(traffic.retried)}; "
+        f"gave up {by_cause(traffic.gave_up)}; waited {traffic.rate_limit_wait:.1f} s on "
+        f"rate limits and {traffic.retry_wait:.1f} s in backoff; "
+        f"{checks:.1f} s in the suite's checks, {phases:.1f} s in schemathesis's phases"
+    )
+
+
+def _stderr(line: str) -> None:
+    print(f"contracts: {line}", file=sys.stderr, flush=True)
 
 
 def describe_data(data: Dataset | Violation) -> str:
@@ -142,12 +216,23 @@ class Run:
     """A server reached and its data discovered, once; then any check, one at a time.
 
     The command runs every selected check through one `Run`; the pytest form makes one
-    per test session and runs each check as its own test item.
+    per test session and runs each check as its own test item. Its `transport` carries
+    every request, schemathesis's too, so one limiter paces them and `traffic` counts them.
     """
 
     context: Context
+    transport: Transport
+    # Why the data could not be read when only transient answers came: then every check
+    # is inconclusive, since none has anything to compare with.
+    unread: Inconclusive | None = None
+
+    @property
+    def traffic(self) -> Traffic:
+        return self.transport.traffic
 
     def check(self, check: Check) -> CheckResult:
+        if self.unread is not None:
+            return _inconclusive(check, self.unread)
         return run_check(check, self.context)
 
     def notes(self) -> list[str]:
@@ -160,27 +245,63 @@ class Run:
 
 
 @contextmanager
-def opened(settings: Settings) -> Iterator[Run]:
-    """Reach the server and discover its data; `Unreachable` if it does not answer."""
-    client = Client(settings)
+def opened(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Iterator[Run]:
+    """Reach the server (waiting for it with `--wait-for`) and discover its data;
+    `Unreachable` if it does not answer. `say` takes the lines said while waiting."""
+    connection = settings.connection
+    # Every file TLS needs is read now: a bad one is one line, before any request.
+    tls.ssl_context(connection, urlsplit(settings.base_url).netloc or settings.base_url)
+    transport = Transport(connection, Traffic(), rng=random.Random(settings.seed))
+    client = Client(settings, transport)
     try:
-        probe(client)
+        if connection.wait_for is not None:
+            wait_for(client, connection.wait_for, say)
+        else:
+            probe(client)
         data: Dataset | Violation
+        unread: Inconclusive | None = None
         try:
             data = discover(client)
         except Violation as violation:
             data = violation
-        yield Run(Context(settings, client, data))
+        except Inconclusive as error:
+            unread = error
+            data = Violation("a readable audit log", f"transient answers only ({error})")
+        yield Run(Context(settings, client, data), transport, unread)
     finally:
         client.close()
 
 
-def run_suite(settings: Settings) -> Report:
-    """Run the selected checks against `settings.base_url`; `Unreachable` if it does not answer."""
+def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Report:
+    """Run the selected checks against `settings.base_url`; `Unreachable` if it does not answer.
+
+    One `Transport` carries the whole run, the suite's checks and schemathesis's phases,
+    so one limiter paces them and `Report.traffic` counts them all. `say` takes the lines
+    said while waiting (`--wait-for`), before any report exists.
+    """
     started = time.monotonic()
     schema_checks, semantic = selected(settings.select)
-    with opened(settings) as run:
+    notes = [tls.INSECURE_WARNING] if settings.connection.insecure else []
+    with opened(settings, say=say) as run:
         results = [run.check(check) for check in semantic]
-        results += schema.run(settings, schema_checks)
-        notes = run.notes()
-    return Report(settings, tuple(results), tuple(notes), time.monotonic() - started)
+        checks_done = time.monotonic()
+        results += schema.run(settings, schema_checks, run.transport)
+        phases = time.monotonic() - checks_done
+        notes += run.notes()
+        notes.append(describe_traffic(run.traffic, checks_done - started, phases))
+    return Report(
+        settings,
+        tuple(curl.redact_result(result, settings) for result in results),
+        tuple(notes),
+        time.monotonic() - started,
+        run.traffic,
+    )
+
+
+def _inconclusive(check: Check, error: Inconclusive) -> CheckResult:
+    return CheckResult(
+        check.name,
+        check.summary,
+        Status.INCONCLUSIVE,
+        f"the data to check against could not be read: {error}",
+    )

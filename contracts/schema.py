@@ -8,6 +8,8 @@ through the spec's own security scheme. Each schemathesis check is reported as o
 
 from __future__ import annotations
 
+import random
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -15,15 +17,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 import schemathesis
 from hypothesis.errors import HypothesisWarning
+from schemathesis import auths
 from schemathesis.engine import events, from_schema
+from schemathesis.engine.context import EngineContext
 from schemathesis.engine.recorder import ScenarioRecorder
 
-from . import curl
+from . import curl, tls
 from .outcome import CheckResult, Finding, Status
 from .settings import Settings
 from .spec import load_spec
+from .transport import GaveUp, Transport, mount
 
 PREFIX = "schema."
 SECURITY_SCHEME = "apiKey"
@@ -59,14 +65,29 @@ REFUSED_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 
 def configuration(settings: Settings, selected: Iterable[str]) -> schemathesis.Config:
+    """schemathesis's configuration for one run: the same server, TLS and headers as ours.
+
+    Pacing, retries and proxies are not configured here: every request schemathesis sends
+    goes through the run's `Transport` (see `execute`), and `requests` reads the proxy
+    variables of the environment for it as for the suite's own client.
+    """
     wanted = set(selected)
     checks: dict[str, Any] = {name: {"enabled": name in wanted} for name in CHECK_SUMMARIES}
     checks.update({name: {"enabled": False} for name in DISABLED})
+    connection = settings.connection
+    reaching: dict[str, Any] = {"tls-verify": tls.verify(connection)}
+    if connection.headers:
+        reaching["headers"] = dict(connection.headers)
+    if connection.client_cert is not None:
+        reaching["request-cert"] = str(connection.client_cert)
+        if connection.client_key is not None:
+            reaching["request-cert-key"] = str(connection.client_key)
     return schemathesis.Config.from_dict(
         {
             "seed": settings.seed,
             "base-url": settings.base_url,
             "request-timeout": settings.timeout,
+            **reaching,
             "auth": {"openapi": {SECURITY_SCHEME: {"bearer": settings.admin_key}}},
             "generation": {"max-examples": settings.max_examples, "database": "none"},
             "checks": checks,
@@ -105,34 +126,92 @@ class Tally:
 
     passed: int = 0
     findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    # Verdicts set aside: the answer judged was one the transport had given up on.
+    set_aside: int = 0
 
 
-def run(settings: Settings, selected: Iterable[str]) -> list[CheckResult]:
-    """Run the selected schemathesis checks; one result per check, in `CHECK_SUMMARIES` order."""
+class _RoutedContext(EngineContext):
+    """schemathesis's engine context, with the run's transport under every session it makes."""
+
+    __slots__ = ("transport",)
+    transport: Transport
+
+    def get_session(self, *, operation: Any = None) -> requests.Session:
+        return mount(super().get_session(operation=operation), self.transport)
+
+
+def execute(schema: Any, transport: Transport) -> Iterator[events.EngineEvent]:
+    """schemathesis's events for `schema`, every request sent through `transport`.
+
+    What `Engine.execute` does, with the engine's context made by `_RoutedContext`:
+    schemathesis makes its sessions inside the run and offers no other way to reach
+    them, and only a transport under all of them paces the whole run with one limiter.
+    """
+    if schema.config.auth.is_defined:
+        auths.unregister()
+    plan = from_schema(schema)._create_execution_plan()
+    ctx = _RoutedContext(
+        schema=schema, stop_event=threading.Event(), max_time=schema.config.max_time
+    )
+    ctx.transport = transport
+    return iter(plan.execute(ctx))
+
+
+def run(
+    settings: Settings, selected: Iterable[str], transport: Transport | None = None
+) -> list[CheckResult]:
+    """Run the selected schemathesis checks; one result per check, in `CHECK_SUMMARIES` order.
+
+    A request whose transient answer persisted through every retry judges nothing: the
+    checks it would have fed are inconclusive (unless another request failed them).
+    """
     names = [name for name in CHECK_SUMMARIES if name in set(selected)]
     if not names:
         return []
+    if transport is None:
+        transport = Transport(settings.connection, rng=random.Random(settings.seed))
     started = time.monotonic()
     schema = schemathesis.openapi.from_dict(load_spec(), config=configuration(settings, names))
     tallies = {name: Tally() for name in names}
     problems: list[str] = []
+    gave_up: list[str] = []
     with quiet_default_database():
-        for event in from_schema(schema).execute():
+        for event in execute(schema, transport):
             if isinstance(event, events.ScenarioFinished):
-                record(event.recorder, tallies, settings)
+                record(event.recorder, tallies, settings, transport.given_up_cases)
             elif isinstance(event, events.NonFatalError):
-                problems.append(f"{event.label}: {event.info.message}")
+                if any(isinstance(cause, GaveUp) for cause in _causes(event.value)):
+                    gave_up.append(f"{event.label}: {event.value}")
+                else:
+                    problems.append(f"{event.label}: {event.info.message}")
             elif isinstance(event, events.FatalError):
                 problems.append(f"schemathesis stopped: {event.exception}")
     seconds = (time.monotonic() - started) / len(names)
-    return [result(name, tallies[name], problems, seconds) for name in names]
+    return [result(name, tallies[name], problems, seconds, gave_up) for name in names]
 
 
-def record(recorder: ScenarioRecorder, tallies: Mapping[str, Tally], settings: Settings) -> None:
+def _causes(error: BaseException) -> list[BaseException]:
+    found = [error]
+    for inner in (error.__cause__, error.__context__, *getattr(error, "exceptions", ())):
+        if isinstance(inner, BaseException):
+            found += _causes(inner)
+    return found
+
+
+def record(
+    recorder: ScenarioRecorder,
+    tallies: Mapping[str, Tally],
+    settings: Settings,
+    given_up: Iterable[str] = (),
+) -> None:
+    set_aside = set(given_up)
     for case_id, nodes in recorder.checks.items():
         for node in nodes:
             tally = tallies.get(node.name)
             if tally is None:
+                continue
+            if case_id in set_aside:
+                tally.set_aside += 1
                 continue
             info = node.failure_info
             if info is None:
@@ -174,6 +253,7 @@ def finding(
             authorization=curl.redact(authorization, keys) if authorization else None,
             headers=headers,
             body=request.body,
+            hidden=[name for name, _ in settings.connection.headers],
         )
         response = interaction.response
         if response is not None:
@@ -190,8 +270,11 @@ def finding(
     )
 
 
-def result(name: str, tally: Tally, problems: list[str], seconds: float) -> CheckResult:
+def result(
+    name: str, tally: Tally, problems: list[str], seconds: float, gave_up: Iterable[str] = ()
+) -> CheckResult:
     summary = CHECK_SUMMARIES[name]
+    persisted = list(gave_up)
     if tally.findings:
         return CheckResult(
             PREFIX + name,
@@ -208,6 +291,16 @@ def result(name: str, tally: Tally, problems: list[str], seconds: float) -> Chec
             Status.FAILED,
             problems[0],
             tuple(Finding("schemathesis to complete its run", p) for p in problems),
+            seconds,
+        )
+    if persisted or tally.set_aside:
+        return CheckResult(
+            PREFIX + name,
+            summary,
+            Status.INCONCLUSIVE,
+            "a transient answer persisted through every retry"
+            + (f" ({persisted[0]})" if persisted else ""),
+            (),
             seconds,
         )
     if not tally.passed:

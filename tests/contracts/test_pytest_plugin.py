@@ -8,12 +8,14 @@ from contextlib import AbstractContextManager
 from xml.etree import ElementTree
 
 import pytest
+import requests
 
 from contracts import Settings, Status, run_suite
 from contracts.checks import CHECKS
 from contracts.outcome import CheckResult
 from contracts.pytest_plugin import PHASES, conclude
 from contracts.runner import Run, opened
+from contracts.transport import Transport, mount
 from mockserver.domain.models import World
 from tests import REPO_ROOT
 from tests.contracts.harness import PLUGIN, SEED, serving, settings_for
@@ -167,6 +169,26 @@ def test_discovery_happens_once_for_every_check(
     passed, _, failed = recorder.listoutcomes()
     assert len(passed) == 12 and not failed
     assert len(calls) == 1
+
+
+def test_schemathesis_cases_go_through_the_runs_transport(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paced, retried and counted with the checks' requests: one transport per run."""
+    mounted: list[tuple[Transport, int]] = []
+
+    def recorded(session: requests.Session, transport: Transport) -> requests.Session:
+        mounted.append((transport, transport.traffic.requests))
+        return mount(session, transport)
+
+    monkeypatch.setattr("contracts.pytest_plugin.mount", recorded)
+    recorder = variant_run(pytester, None, "-k", "test_schema and examples")
+    passed, _, failed = recorder.listoutcomes()
+    assert not failed
+    assert any(report.nodeid.endswith("::test_schema[examples]") for report in passed)
+    ((transport, after_discovery),) = mounted
+    # Beyond discovery, the run's last request (did the log change?) and schemathesis's.
+    assert transport.traffic.requests > after_discovery + 1
 
 
 def test_options_come_from_the_environment_and_the_configuration_file(
