@@ -33,7 +33,7 @@ import requests
 import schemathesis
 from schemathesis.schemas import BaseSchema
 
-from . import options, schema
+from . import options, schema, tls
 from .checks import CHECKS
 from .client import Unreachable
 from .context import Check
@@ -202,9 +202,11 @@ def contract_run(pytestconfig: pytest.Config, contract_settings: Settings) -> It
         except Unreachable as error:
             pytest.fail(f"contracts: the server does not answer: {error}", pytrace=False)
         yield run
+        connection = contract_settings.connection
         pytestconfig.stash[NOTES] = [
             f"contracts: {contract_settings.base_url}, seed {contract_settings.seed} "
             f"(repeat with --{PREFIX}seed {contract_settings.seed})",
+            *([with_pytest_flags(tls.INSECURE_WARNING)] if connection.insecure else []),
             *run.notes(),
         ]
 

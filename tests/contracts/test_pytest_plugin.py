@@ -255,3 +255,11 @@ def test_parallel_workers_run_the_suite(pytester: pytest.Pytester) -> None:
     recorder = variant_run(pytester, None, "-n", "2", "-k", SEMANTIC)
     passed, skipped, failed = recorder.listoutcomes()
     assert len(passed) == len(CHECKS) and not failed and not skipped
+
+
+def test_the_summary_warns_of_an_unchecked_certificate(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(VARIANT_CONFTEST.format(variant=None, other="None"))
+    pytester.makepyfile(test_contract=ONE_LINE)
+    result = pytester.runpytest(*PLUGIN, *QUICK, "-k", "auth.missing-key", "--contract-insecure")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["warning: --contract-insecure: the server's certificate*"])
