@@ -19,7 +19,7 @@ import difflib
 import enum
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
@@ -115,9 +115,10 @@ class Option(Generic[T]):
     repeatable: bool = False
     secret: bool = False
     fallback: str | None = None
-    # Named when they are not the rule's; `key=None` keeps an option out of the file.
+    # Named only where they are not the rule's (`""` for the key: its name); `key=None`
+    # keeps an option out of the file.
     variable_name: str | None = None
-    key: str | None = field(default="")
+    key: str | None = ""
 
     @property
     def flag(self) -> str:
