@@ -37,8 +37,6 @@ from tests.contracts.sqlite.validation import InvalidParameter, parse_query
 PACKAGE = REPO_ROOT / "tests" / "contracts" / "sqlite"
 README = REPO_ROOT / "README.md"
 README_HEADING = "### Proven on a second implementation"
-# A whole default-budget run against a local server must fit the minute.
-FULL_RUN_BUDGET_SECONDS = 60
 # Entities created a second while the counts are checked: `project.stable-counts` can
 # only see uncached counts that change between most of its back-to-back calls.
 BUSY = 300.0
@@ -135,7 +133,6 @@ def test_the_correct_server_passes_every_check_none_skipped() -> None:
     report = run()
     assert [result.name for result in report.results] == check_names()
     assert_passed(report)
-    assert report.seconds < FULL_RUN_BUDGET_SECONDS
 
 
 @pytest.mark.parametrize("activity", sorted({case.activity for case in CAUGHT}))
