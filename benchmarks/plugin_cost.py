@@ -102,11 +102,14 @@ def run_pytest(path: Path) -> tuple[float, list[float], float]:
     ends = path.with_suffix(".ends.json")
     environment = dict(os.environ)
     environment[ENDS_VARIABLE] = str(ends)
+    # Only this plugin: whatever else the environment installed is not measured, and a
+    # plugin installed for another checkout cannot break the run.
+    environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT), *filter(None, [environment.get("PYTHONPATH")])]
     )
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", path.name]
-    command += ["-o", "asyncio_default_fixture_loop_scope=function"]
+    command += ["-p", "mockserver.pytest_plugin"]
     started = time.perf_counter()
     result = subprocess.run(
         command, cwd=path.parent, env=environment, capture_output=True, text=True, check=False
