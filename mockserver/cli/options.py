@@ -294,6 +294,13 @@ CHAOS: Option[tuple[tuple[str, float], ...] | None] = Option(
     "fail a share of API requests, drawn from the seed: KIND:SHARE,... with kinds "
     "429, 500, 502, 503, 504, drop, reset, truncated, malformed (e.g. 503:0.05,drop:0.01)",
 )
+# None: uvloop where it is installed, else asyncio (see `serving.loops.default_loop`).
+LOOP: Option[str | None] = Option(
+    "--loop",
+    values.event_loop,
+    None,
+    "event loop: asyncio or uvloop (default uvloop where it is installed, else asyncio)",
+)
 SERVE: tuple[Option[Any], ...] = (
     HOST,
     PORT,
@@ -307,6 +314,7 @@ SERVE: tuple[Option[Any], ...] = (
     CORS_ORIGIN,
     NO_CORS,
     WORKERS,
+    LOOP,
     WATCH,
     LATENCY,
     CHAOS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,6 +18,8 @@ from mockserver.config import Config
 from mockserver.control.security import CONTROL_PREFIX, TOKEN_HEADER, control_refusal
 from mockserver.domain.models import World
 from mockserver.serving.logs import setup_logging
+from mockserver.serving.loops import LoopUnavailable, default_loop, loop_factory
+from mockserver.serving.loops import run as run_on_loop
 from mockserver.serving.server import listen_problem, serve_until_signalled, server_url
 from mockserver.serving.workers import WorkersError, serve_workers
 from mockserver.spec.loader import load_spec
@@ -78,6 +79,16 @@ def serve_config(resolved: Resolved) -> Config:
     return config
 
 
+def event_loop(resolved: Resolved) -> str:
+    """The loop `--loop` names, else the default; `UsageError` when it is not installed."""
+    loop = resolved[options.LOOP] or default_loop()
+    try:
+        loop_factory(loop)
+    except LoopUnavailable as error:
+        raise UsageError(str(error)) from None
+    return loop
+
+
 # The request the banner suggests trying, by operationId: its path comes from the spec.
 TRY_OPERATION = "listAuditLogEntries"
 
@@ -123,8 +134,8 @@ def announce(url: str, world: World, config: Config, off_reason: str | None) -> 
     print(control_line(url, config, off_reason), flush=True)
 
 
-def _serve_workers(config: Config, off_reason: str | None) -> int:
-    """Generate the world once, then serve it from `config.workers` processes."""
+def _serve_workers(config: Config, off_reason: str | None, loop: str) -> int:
+    """Generate the world once, then serve it from `config.workers` processes on `loop`."""
     world = create_app(config)[state_key].world
 
     def on_ready(port: int) -> None:
@@ -138,23 +149,25 @@ def _serve_workers(config: Config, off_reason: str | None) -> int:
             config.port,
             config.workers,
             on_ready,
+            loop=loop,
         )
     except WorkersError as error:
         print(f"mockserver: {error}", file=sys.stderr)
         return 1
 
 
-def _serve_here(config: Config, off_reason: str | None) -> int:
-    """Serve from this process until SIGINT or SIGTERM."""
+def _serve_here(config: Config, off_reason: str | None, loop: str) -> int:
+    """Serve from this process on `loop` until SIGINT or SIGTERM."""
     app = create_app(config)
     world = app[state_key].world
-    asyncio.run(
+    run_on_loop(
         serve_until_signalled(
             app,
             config.host,
             config.port,
             on_ready=lambda server: announce(server.url, world, config, off_reason),
-        )
+        ),
+        loop,
     )
     return 0
 
@@ -183,12 +196,13 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     resolved = COMMAND.resolve(argv, environ)
     config = serve_config(resolved)
     off_reason = control_off_reason(resolved)
+    loop = event_loop(resolved)
     setup_logging(config.log_level)
     try:
         with _sigterm_ends_start_up():
             if config.workers > 1:
-                return _serve_workers(config, off_reason)
-            return _serve_here(config, off_reason)
+                return _serve_workers(config, off_reason, loop)
+            return _serve_here(config, off_reason, loop)
     except OSError as error:
         print(f"mockserver: {listen_problem(config.host, config.port, error)}", file=sys.stderr)
         return 1

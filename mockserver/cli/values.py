@@ -16,6 +16,7 @@ from yarl import URL
 from mockserver.api.chaos import InvalidChaos, Shares, parse_chaos, parse_latency
 from mockserver.control.security import MIN_TOKEN_CHARS
 from mockserver.generate.activity import MAX_EVENTS_PER_SECOND
+from mockserver.serving.loops import LOOPS
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 MAX_SECONDS = 86_400
@@ -101,6 +102,14 @@ def log_level(text: str) -> str:
     if level not in LOG_LEVELS:
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def event_loop(text: str) -> str:
+    """One of the event loops (`LOOPS`: asyncio, uvloop), in any case."""
+    name = text.strip().lower()
+    if name not in LOOPS:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(LOOPS)}")
+    return name
 
 
 def http_url(text: str) -> str:

@@ -1,8 +1,12 @@
 """The request journal: what clients sent to the API, with their keys redacted.
 
-The journal is on the path of every API request, so keeping it costs one append when a
-request arrives and one timing when it is answered; the live stream's listeners cost
-more only while one is open (see `Journal.answer`).
+The journal is on the path of every API request, and most servers are never asked for
+it, so a request costs it only what arrived: an `Arrival` holding aiohttp's own parsed
+values (method, URL, headers; all immutable), appended to a bounded deque, and its
+outcome once answered. Copying, redacting and shaping it into a `RecordedRequest` waits
+until someone reads the journal (the control API, the live stream, the dashboard), and
+an answered request is shaped once. The live stream's listeners cost more only while
+one is open (see `Journal.answer`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, Final
 
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+from yarl import URL
 
 from mockserver.api.auth import credentials
 from mockserver.domain.models import redact_key
@@ -89,19 +94,81 @@ class RecordedRequest:
 
     @classmethod
     def of(cls, request: web.BaseRequest, *, time: int) -> RecordedRequest:
-        """What the journal keeps of `request` as it arrives: a copy, secrets redacted."""
-        headers = CIMultiDict(
-            (_text(name), _text(redact_header(name, value)))
-            for name, value in request.headers.items()
+        """What the journal shows of `request` as it arrives: a copy, secrets redacted."""
+        return cls.shaped(request.method, request.rel_url, request.headers, time)
+
+    @classmethod
+    def shaped(
+        cls, method: str, url: URL, headers: CIMultiDictProxy[str], time: int
+    ) -> RecordedRequest:
+        """The journal's shape of a request's raw values: text that is valid Unicode,
+        every query value kept, secrets redacted."""
+        copied = CIMultiDict(
+            (_text(name), _text(redact_header(name, value))) for name, value in headers.items()
         )
-        query = MultiDict((_text(name), _text(value)) for name, value in request.query.items())
+        query = MultiDict((_text(name), _text(value)) for name, value in url.query.items())
         return cls(
-            method=_text(request.method),
-            path=_text(request.path),
+            method=_text(method),
+            path=_text(url.path),
             query=MultiDictProxy(query),
-            headers=CIMultiDictProxy(headers),
+            headers=CIMultiDictProxy(copied),
             time=time,
         )
+
+
+class Arrival:
+    """One API request as it arrived, and its outcome: what the journal keeps of it.
+
+    It holds aiohttp's own values, which nothing changes once parsed, so recording costs
+    no copy; `shown()` shapes them into a `RecordedRequest` when the journal is read.
+    `status` stays None until it is answered, and for good when it is dropped;
+    `duration_ms` (wall-clock time from arrival to the answer) stays None until then.
+    """
+
+    __slots__ = (
+        "_shown",
+        "duration_ms",
+        "fault",
+        "faulted",
+        "headers",
+        "method",
+        "status",
+        "time",
+        "url",
+    )
+
+    def __init__(self, method: str, url: URL, headers: CIMultiDictProxy[str], time: int) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.time = time
+        self.status: int | None = None
+        self.faulted = False
+        # The kind of the injected fault that failed it (`FaultKind`'s word), None if none.
+        self.fault: str | None = None
+        self.duration_ms: float | None = None
+        self._shown: RecordedRequest | None = None
+
+    @classmethod
+    def of(cls, request: web.BaseRequest, *, time: int) -> Arrival:
+        return cls(request.method, request.rel_url, request.headers, time)
+
+    @property
+    def answered(self) -> bool:
+        return self.duration_ms is not None
+
+    def shown(self) -> RecordedRequest:
+        """The request in the journal's shape; shaped once, when answered, then kept."""
+        if self._shown is not None:
+            return self._shown
+        shown = RecordedRequest.shaped(self.method, self.url, self.headers, self.time)
+        shown.status, shown.faulted, shown.fault = self.status, self.faulted, self.fault
+        if self.duration_ms is not None:
+            # Rounded here rather than on the request path: a journal nobody reads
+            # should cost nothing more.
+            shown.duration_ms = round(self.duration_ms, 3)
+            self._shown = shown
+        return shown
 
 
 def _text(value: str) -> str:
@@ -129,7 +196,7 @@ class Cleared:
 
 
 CLEARED: Final = Cleared()
-JournalChange = RecordedRequest | Cleared
+JournalChange = Arrival | Cleared
 
 
 class JournalListener:
@@ -179,16 +246,16 @@ class Journal:
     """The newest `MAX_RECORDED` API requests, oldest first, and the live streams of it."""
 
     def __init__(self, capacity: int = MAX_RECORDED) -> None:
-        self._requests: deque[RecordedRequest] = deque(maxlen=capacity)
+        self._requests: deque[Arrival] = deque(maxlen=capacity)
         self._listeners: set[JournalListener] = set()
         # Requests in flight when the journal was last emptied: answered later, they
         # are in no journal, so no stream gets them.
-        self._forgotten: list[RecordedRequest] = []
+        self._forgotten: list[Arrival] = []
 
-    def record(self, request: RecordedRequest) -> None:
+    def record(self, request: Arrival) -> None:
         self._requests.append(request)
 
-    def answer(self, request: RecordedRequest, duration_ms: float) -> None:
+    def answer(self, request: Arrival, duration_ms: float) -> None:
         """`request` has been answered (or dropped) after `duration_ms`: the live streams
         get it now. With no stream open this is one attribute set and one test."""
         request.duration_ms = duration_ms
@@ -199,7 +266,9 @@ class Journal:
                 listener.push(request)
 
     def requests(self, path: str | None = None) -> list[RecordedRequest]:
-        return [r for r in self._requests if path is None or r.path == path]
+        """The journal in its shape, oldest first; only the requests to `path` if given."""
+        shown = [arrival.shown() for arrival in self._requests]
+        return [r for r in shown if path is None or r.path == path]
 
     def clear(self) -> None:
         self._forgotten = [r for r in self._requests if not r.answered]

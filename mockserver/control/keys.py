@@ -6,7 +6,7 @@ from aiohttp import web
 
 from mockserver.control.coverage import Coverage
 from mockserver.control.faults import FaultTable
-from mockserver.control.journal import Journal, RecordedRequest
+from mockserver.control.journal import Arrival, Journal
 from mockserver.control.spec import ControlValidators
 from mockserver.domain.events import EventWriter
 
@@ -16,4 +16,4 @@ faults_key = web.AppKey("faults", FaultTable)
 coverage_key = web.AppKey("coverage", Coverage)
 control_validators_key = web.AppKey("control_validators", ControlValidators)
 
-journal_record_key = web.RequestKey("journal_record", RecordedRequest)
+journal_record_key = web.RequestKey("journal_record", Arrival)

@@ -1,9 +1,8 @@
-"""The control API's hooks into every API request: the journal (with coverage and each
-request's duration) and faults."""
+"""The control API's hook into every API request: the journal (with coverage and each
+request's duration) and faults, in one middleware."""
 
 from __future__ import annotations
 
-import json
 from time import perf_counter
 
 from aiohttp import web
@@ -12,31 +11,23 @@ from aiohttp.typedefs import Handler, Middleware
 from mockserver.api.injection import DROPPED_STATUS, FaultKind, inject
 from mockserver.control.coverage import Coverage
 from mockserver.control.faults import FaultTable
-from mockserver.control.journal import Journal, RecordedRequest
+from mockserver.control.journal import Arrival, Journal
 from mockserver.control.keys import journal_record_key
 from mockserver.control.security import is_control_path
 from mockserver.domain.clock import Clock
 
 
-def _error_code(response: web.StreamResponse | None) -> str | None:
-    """The `error.code` of an error response (every error goes through one envelope)."""
-    if not isinstance(response, web.Response) or response.status < 400:
-        return None
-    if not isinstance(response.body, bytes):
-        return None
-    try:
-        code = json.loads(response.body)["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return code if isinstance(code, str) else None
+def control_middleware(
+    journal: Journal, faults: FaultTable, coverage: Coverage, clock: Clock
+) -> Middleware:
+    """Records every API request as it arrives, fails it when an active fault matches it,
+    then records its outcome and its duration and counts its coverage. The journal's
+    live streams get each request once answered.
 
-
-def journal_middleware(journal: Journal, coverage: Coverage, clock: Clock) -> Middleware:
-    """Records every API request as it arrives, then its outcome and its duration, and
-    counts its coverage. The journal's live streams get each request once answered.
-
-    One middleware rather than a second one for the duration: each layer aiohttp runs
-    costs every request, and this one already wraps the whole answer.
+    One middleware for all of it: each layer aiohttp runs costs every request, and this
+    one wraps the whole answer anyway. What it records are the raw values aiohttp has
+    already parsed (see `Arrival` and `Coverage.count`): shaping them waits until the
+    journal or the coverage is read, so a server nobody asks pays little for them.
     """
 
     @web.middleware
@@ -46,26 +37,38 @@ def journal_middleware(journal: Journal, coverage: Coverage, clock: Clock) -> Mi
         # Wall-clock time, never the mock clock: a frozen clock must not make every
         # request take no time.
         started = perf_counter()
-        recorded = RecordedRequest.of(request, time=clock.now_ms())
-        journal.record(recorded)
-        request[journal_record_key] = recorded
+        arrival = Arrival(request.method, request.rel_url, request.headers, clock.now_ms())
+        journal.record(arrival)
+        request[journal_record_key] = arrival
         response: web.StreamResponse | None = None
         try:
-            response = await handler(request)
+            fault = faults.take(request.method, request.path)
+            if fault is None:
+                response = await handler(request)
+            else:
+                mark_faulted(request, fault.kind)
+                response = await inject(request, handler, fault.injection)
             return response
         finally:
-            dropped = response is None or (recorded.faulted and response.status == DROPPED_STATUS)
+            dropped = response is None or (arrival.faulted and response.status == DROPPED_STATUS)
             if response is not None and not dropped:
-                recorded.status = response.status
-            coverage.record(
+                arrival.status = response.status
+            coverage.count(
                 request.match_info.route.name,
-                set(request.query),
-                recorded.status,
-                _error_code(response) if recorded.status is not None else None,
+                arrival.url.raw_query_string,
+                arrival.status,
+                _error_body(response) if arrival.status is not None else None,
             )
-            journal.answer(recorded, round((perf_counter() - started) * 1000, 3))
+            journal.answer(arrival, (perf_counter() - started) * 1000)
 
     return record
+
+
+def _error_body(response: web.StreamResponse | None) -> bytes | None:
+    """The body of an error response, which holds its `error.code` (see `Coverage.count`)."""
+    if not isinstance(response, web.Response) or response.status < 400:
+        return None
+    return response.body if isinstance(response.body, bytes) else None
 
 
 def mark_faulted(request: web.Request, kind: FaultKind) -> None:
@@ -74,21 +77,5 @@ def mark_faulted(request: web.Request, kind: FaultKind) -> None:
     Called before the fault acts: a client that gives up on a delay reads the journal
     while the request still waits, and must see it marked.
     """
-    recorded = request[journal_record_key]
-    recorded.faulted, recorded.fault = True, kind.value
-
-
-def fault_middleware(faults: FaultTable) -> Middleware:
-    """Fails the requests an active fault matches, before any other check."""
-
-    @web.middleware
-    async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if is_control_path(request.path):
-            return await handler(request)
-        fault = faults.take(request.method, request.path)
-        if fault is None:
-            return await handler(request)
-        mark_faulted(request, fault.kind)
-        return await inject(request, handler, fault.injection)
-
-    return inject_faults
+    arrival = request[journal_record_key]
+    arrival.faulted, arrival.fault = True, kind.value

@@ -32,7 +32,7 @@ from mockserver.control.keys import (
     faults_key,
     journal_key,
 )
-from mockserver.control.middlewares import fault_middleware, journal_middleware
+from mockserver.control.middlewares import control_middleware
 from mockserver.control.security import CONTROL_PREFIX, control_guard
 from mockserver.control.spec import ControlValidators, load_control_spec
 from mockserver.control.stream import setup_stream, stream_requests
@@ -234,12 +234,7 @@ def setup_control(app: web.Application, config: Config, public_spec: Spec) -> No
     app[control_validators_key] = ControlValidators(spec)
     for clear in (journal.clear, faults.clear, coverage.clear):
         app[state_key].on_reset(clear)
-    app.middlewares.extend(
-        [
-            journal_middleware(journal, coverage, app[clock_key]),
-            fault_middleware(faults),
-        ]
-    )
+    app.middlewares.append(control_middleware(journal, faults, coverage, app[clock_key]))
     setup_stream(app, journal)
     control = web.Application(middlewares=[control_guard(config.control_token, host=config.host)])
     prefix = CONTROL_PREFIX.rstrip("/")

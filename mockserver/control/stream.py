@@ -2,7 +2,9 @@
 
 Each open stream is a listener of the journal (see `Journal.listen`); the stream
 writes what the listener collected, in one write per wake-up, so a burst of requests
-costs the server one write per stream rather than one per request.
+costs the server one write per stream rather than one per request. A request is shaped
+into the journal's form here, once a stream is there to send it: a journal nobody
+streams costs the request path nothing of the kind.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 
 from aiohttp import web
 
-from mockserver.control.journal import Cleared, Journal, JournalChange
+from mockserver.control.journal import Arrival, Cleared, Journal, RecordedRequest
 from mockserver.control.keys import journal_key
 
 # A comment line this often keeps proxies from timing the stream out and lets the
@@ -22,11 +24,12 @@ KEEP_ALIVE = b": keep-alive\n\n"
 RETRY_MS = 1000
 
 
-def event_text(change: JournalChange) -> str:
+def event_text(change: Arrival | RecordedRequest | Cleared) -> str:
     """One change as a server-sent event (its `data` is JSON, which holds no newline)."""
     if isinstance(change, Cleared):
         return "event: clear\ndata: \n\n"
-    data = json.dumps(change.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    shown = change.shown() if isinstance(change, Arrival) else change
+    data = json.dumps(shown.to_dict(), ensure_ascii=False, separators=(",", ":"))
     return f"event: request\ndata: {data}\n\n"
 
 

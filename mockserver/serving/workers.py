@@ -12,7 +12,6 @@ control API off with more than one worker.
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import os
 import queue
@@ -28,6 +27,7 @@ from types import FrameType
 
 from aiohttp import web
 
+from mockserver.serving.loops import ASYNCIO, run
 from mockserver.serving.server import STOP_SIGNALS, listen_problem, serve_until_signalled
 
 # How long the parent waits for every worker to listen before it gives up.
@@ -69,9 +69,16 @@ def reserved_port(host: str, port: int) -> Iterator[int]:
 
 
 def serve_workers(
-    make_app: AppFactory, host: str, port: int, count: int, on_ready: Callable[[int], None]
+    make_app: AppFactory,
+    host: str,
+    port: int,
+    count: int,
+    on_ready: Callable[[int], None],
+    *,
+    loop: str = ASYNCIO,
 ) -> int:
-    """Serve `make_app()` from `count` forked workers until SIGINT or SIGTERM.
+    """Serve `make_app()` from `count` forked workers until SIGINT or SIGTERM, each on a
+    new event loop of `loop` (see `serving.loops`).
 
     `on_ready` gets the port once every worker listens on it. Returns 0 after a
     requested stop, 1 when a worker ended on its own (the others are stopped too).
@@ -98,7 +105,9 @@ def serve_workers(
         with reserved_port(host, port) as bound:
             for number in range(count):
                 worker = context.Process(
-                    target=_worker, args=(make_app, host, bound, reports), name=f"worker-{number}"
+                    target=_worker,
+                    args=(make_app, host, bound, reports, loop),
+                    name=f"worker-{number}",
                 )
                 worker.start()
                 workers.append(worker)
@@ -162,21 +171,22 @@ def _stop(workers: list[BaseProcess]) -> None:
 
 
 def _worker(
-    make_app: AppFactory, host: str, port: int, reports: multiprocessing.Queue[str]
+    make_app: AppFactory, host: str, port: int, reports: multiprocessing.Queue[str], loop: str
 ) -> None:
     """One worker: serve until SIGINT or SIGTERM, telling the parent once it listens."""
     # The parent's handlers came along with the fork; serving installs its own.
     for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
     try:
-        asyncio.run(
+        run(
             serve_until_signalled(
                 make_app(),
                 host,
                 port,
                 reuse_port=True,
                 on_ready=lambda _: reports.put(LISTENING),
-            )
+            ),
+            loop,
         )
     except OSError as error:
         reports.put(listen_problem(host, port, error))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from mockserver.cli.options import UsageError
 from mockserver.config import Config, WorldConfig
 from mockserver.domain.models import World
 from mockserver.generate.world import generate_world
+from mockserver.serving.loops import default_loop
 from mockserver.serving.server import RunningServer
 from mockserver.serving.workers import WorkersError
 
@@ -295,7 +297,10 @@ def test_workers_serve_the_world_generated_once(
         port: int,
         count: int,
         on_ready: Callable[[int], None],
+        *,
+        loop: str,
     ) -> int:
+        assert loop == default_loop(), "the workers run on the loop the server would"
         worlds = [make_app()[state_key].world for _ in range(count)]
         started.extend(worlds)
         on_ready(4321)
@@ -315,7 +320,7 @@ def test_workers_serve_the_world_generated_once(
 def test_workers_that_cannot_start_are_one_line_and_exit_1(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def serve_workers(*args: Any) -> int:
+    def serve_workers(*args: Any, **kwargs: Any) -> int:
         raise WorkersError("--workers needs fork(), which this system lacks")
 
     monkeypatch.setattr(serve, "serve_workers", serve_workers)
@@ -351,3 +356,23 @@ def test_the_pages_line_names_the_docs_and_the_dashboard_when_the_control_api_is
     assert serve.pages_line("http://h:1", Config(control=False)) == (
         "In a browser: http://h:1/docs (the API's docs)"
     )
+
+
+def test_a_loop_that_is_not_installed_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # makes `import uvloop` fail
+    assert main([*SMALL, "--loop", "uvloop"]) == 2
+    assert "uvloop is not installed" in capsys.readouterr().err
+
+
+def test_the_server_runs_on_the_loop_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[str] = []
+
+    def run_on_loop(main: Any, loop: str) -> None:
+        main.close()
+        ran.append(loop)
+
+    monkeypatch.setattr(serve, "run_on_loop", run_on_loop)
+    assert main([*SMALL, "--loop", "asyncio"]) == 0
+    assert ran == ["asyncio"]

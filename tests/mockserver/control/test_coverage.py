@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from mockserver.control.coverage import NO_PARAMETERS, Coverage, render
+from urllib.parse import quote
+
+from aiohttp.test_utils import make_mocked_request
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.control.coverage import MAX_PENDING, NO_PARAMETERS, Coverage, render
 from mockserver.spec.loader import load_spec
 
 SPEC = load_spec()
@@ -58,3 +64,36 @@ def test_the_text_names_what_was_never_exercised() -> None:
     assert "GET /api/v1/audit-log (listAuditLogEntries): 1 requests" in text
     assert "never: 400, 401, 403" in text
     assert "action x1   never: userId, since, limit" in text
+
+
+NAMES = st.sampled_from(["action", "since", "limit", "%61ction", "x", ""])
+QUERY = st.lists(st.tuples(NAMES, st.text(max_size=5)), max_size=4)
+
+
+@given(pairs=QUERY, status=st.sampled_from([200, 400, 401, None]))
+def test_counting_raw_values_reports_what_recording_parsed_values_does(
+    pairs: list[tuple[str, str]], status: int | None
+) -> None:
+    raw = "&".join(f"{name}={quote(value)}" for name, value in pairs)
+    request = make_mocked_request("GET", f"/api/v1/audit-log?{raw}")
+    body = b'{"error":{"code":"invalid_parameter","message":"m"}}' if status == 400 else None
+    counted, recorded = Coverage(SPEC), Coverage(SPEC)
+    for _ in range(2):
+        counted.count("listAuditLogEntries", request.rel_url.raw_query_string, status, body)
+        recorded.record(
+            "listAuditLogEntries",
+            set(request.query),
+            status,
+            "invalid_parameter" if body else None,
+        )
+    assert counted.report() == recorded.report()
+
+
+def test_distinct_requests_waiting_to_be_counted_stay_bounded() -> None:
+    coverage = Coverage(SPEC)
+    for since in range(MAX_PENDING + 10):
+        coverage.count("listAuditLogEntries", f"since={since}", 200, None)
+    assert len(coverage._pending) <= MAX_PENDING
+    uses = coverage.report()["operations"][0]
+    assert uses["requests"] == MAX_PENDING + 10
+    assert uses["combinations"]["seen"] == {"since": MAX_PENDING + 10}

@@ -1,4 +1,4 @@
-"""The journal keeps requests in arrival order, bounded, with secrets redacted."""
+"""The journal keeps requests in arrival order, bounded, with secrets redacted when read."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from aiohttp.test_utils import make_mocked_request
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.control.journal import CLEARED, Journal, RecordedRequest, redact_header
+from mockserver.control.journal import CLEARED, Arrival, Journal, RecordedRequest, redact_header
 
 
-def recorded(path: str, headers: dict[str, str] | None = None) -> RecordedRequest:
+def recorded(path: str, headers: dict[str, str] | None = None) -> Arrival:
     request = make_mocked_request("GET", path, headers=headers or {})
-    return RecordedRequest.of(request, time=1)
+    return Arrival.of(request, time=1)
 
 
 def test_the_journal_keeps_the_newest_requests_in_order() -> None:
@@ -52,7 +52,7 @@ def test_a_record_survives_the_round_trip_through_json() -> None:
 # Listeners: the live streams' view of the journal
 
 
-def answered(path: str, duration_ms: float = 1.5) -> RecordedRequest:
+def answered(path: str, duration_ms: float = 1.5) -> Arrival:
     record = recorded(path)
     record.status = 200
     record.duration_ms = duration_ms
@@ -94,8 +94,8 @@ def test_answering_with_no_listener_only_stamps_the_duration() -> None:
     journal.record(record)
     assert not record.answered
     journal.answer(record, 0.25)
-    assert record.to_dict()["durationMs"] == 0.25
-    assert RecordedRequest.from_dict(record.to_dict()) == record
+    assert record.shown().to_dict()["durationMs"] == 0.25
+    assert RecordedRequest.from_dict(record.shown().to_dict()) == record.shown()
 
 
 async def test_a_request_in_flight_when_the_journal_is_emptied_reaches_no_stream() -> None:
@@ -108,3 +108,33 @@ async def test_a_request_in_flight_when_the_journal_is_emptied_reaches_no_stream
     journal.answer(later := recorded("/later"), 1.0)
     assert await listener.next_changes(0.01) == [CLEARED, CLEARED, later]
     assert journal.requests() == []
+
+
+# Recording keeps what arrived; the journal's shape is made when it is read
+
+
+HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30)
+
+
+def test_recording_keeps_aiohttps_own_values_without_a_copy() -> None:
+    request = make_mocked_request("GET", "/api/v1/project?a=1", headers={"X-Trace": "t"})
+    arrival = Arrival.of(request, time=3)
+    assert arrival.headers is request.headers
+    assert arrival.url is request.rel_url
+    assert arrival.shown() is not arrival.shown(), "not answered yet: shaped on each read"
+    Journal().answer(arrival, 1.0)
+    assert arrival.shown() is arrival.shown(), "answered: shaped once"
+
+
+@given(value=HEADER_TEXT, secret=HEADER_TEXT, query=st.text(max_size=30))
+def test_the_shape_read_later_is_the_one_made_on_arrival(
+    value: str, secret: str, query: str
+) -> None:
+    headers = {"X-Note": value.strip(), "Authorization": f"Bearer {secret.strip()}"}
+    request = make_mocked_request("GET", "/p?q=" + query.replace("#", ""), headers=headers)
+    arrival = Arrival.of(request, time=7)
+    arrival.status = 200
+    Journal().answer(arrival, 0.12345)
+    expected = RecordedRequest.of(request, time=7)
+    expected.status, expected.duration_ms = 200, 0.123
+    assert arrival.shown() == expected
