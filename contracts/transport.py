@@ -194,6 +194,30 @@ class Transport:
             self._wait(cause, attempt, asked)
         raise AssertionError("unreachable: the loop returns or raises")
 
+    def adopt(self, response: requests.Response, **send: Any) -> requests.Response | None:
+        """A `requests` response hook for requests sent on a session without the adapter.
+
+        schemathesis sends a few requests (its `ignored_auth` probes) on sessions it makes
+        and drops at once, out of reach. The hook, passed with every request, counts those
+        after the fact and sends a transient one again through the transport, so it is
+        retried and given up like any other. (A connection they lose is not seen: it
+        raises before any hook.) Returns the answer that replaces `response`, if any.
+        """
+        if isinstance(response.connection, Adapter) and response.connection.transport is self:
+            return None
+        with self._lock:
+            self.traffic.requests += 1
+        if response.status_code not in TRANSIENT_STATUSES:
+            return None
+        with self._lock:
+            self.traffic.retried[str(response.status_code)] += 1
+        response.close()
+        again = Adapter(self)
+        try:
+            return again.send(response.request, **send)
+        finally:
+            again.close()
+
     def _pace(self) -> None:
         if self.limiter is not None:
             waited = self.limiter.acquire()

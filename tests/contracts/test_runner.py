@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections import Counter
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given
@@ -10,11 +12,24 @@ from hypothesis import strategies as st
 
 from contracts import schema
 from contracts.checks import CHECKS
-from contracts.client import Client, Unreachable
+from contracts.client import Auth, Client, Exchange, Request, Response, Unreachable
 from contracts.context import Check, Context
-from contracts.outcome import CheckResult, Skip, Status, Violation
-from contracts.runner import Report, UnknownCheck, check_names, run_check, run_suite, selected
-from contracts.settings import Settings
+from contracts.outcome import CheckResult, Inconclusive, Skip, Status, Violation
+from contracts.runner import (
+    Report,
+    UnknownCheck,
+    check_names,
+    describe_traffic,
+    probe,
+    run_check,
+    run_suite,
+    selected,
+    wait_for,
+)
+from contracts.settings import Role, Settings
+from contracts.tls import CertificateProblem
+from contracts.traffic import Traffic
+from contracts.transport import DROPPED
 
 SEMANTIC = [check.name for check in CHECKS]
 SCHEMA = [name.removeprefix(schema.PREFIX) for name in schema.check_names()]
@@ -117,3 +132,99 @@ def test_a_server_that_does_not_answer_stops_the_run() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(Unreachable):
         run_suite(settings(base_url=f"http://127.0.0.1:{port}"))
+
+
+def test_a_transient_that_persisted_makes_the_check_inconclusive_not_failed() -> None:
+    result = run(Inconclusive("GET /p: the server answered 503 on each of 5 attempts", "503"))
+    assert result.status is Status.INCONCLUSIVE
+    assert result.reason == (
+        "a transient answer persisted: GET /p: the server answered 503 on each of 5 attempts"
+    )
+    assert not result.findings
+
+
+class StartingClient(Client):
+    """A client whose server answers from its `answers_after`-th request on."""
+
+    def __init__(self, answers_after: int, error: Unreachable | None = None) -> None:
+        super().__init__(settings("https://staging.example"))
+        self.asked = 0
+        self.answers_after = answers_after
+        self.error = error or Unreachable("GET https://staging.example/p: refused")
+
+    def get(
+        self, path: str, params: Sequence[tuple[str, str]] = (), *, auth: Auth | Role = Role.ADMIN
+    ) -> Exchange:
+        self.asked += 1
+        if self.asked < self.answers_after:
+            raise self.error
+        return Exchange(
+            "https://staging.example", Request("GET", path, (), Auth.none()), Response(503, {}, b"")
+        )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_wait_for_says_it_waits_and_goes_on_once_the_server_answers_with_any_status() -> None:
+    clock, said = Clock(), list[str]()
+    client = StartingClient(answers_after=4)
+    wait_for(client, 30, said.append, clock=clock, sleep=clock.sleep)
+    assert client.asked == 4
+    assert said == [
+        "waiting up to 30 s for https://staging.example to answer",
+        "https://staging.example answered after 1.5 s",
+    ]
+
+
+def test_wait_for_gives_up_with_unreachable_when_the_time_is_over() -> None:
+    clock, said = Clock(), list[str]()
+    client = StartingClient(answers_after=10**6)
+    with pytest.raises(Unreachable, match=r"refused \(no answer within 2 s\)$"):
+        wait_for(client, 2, said.append, clock=clock, sleep=clock.sleep)
+    assert clock.now == pytest.approx(102.0)
+    assert client.asked == 5
+    assert said == ["waiting up to 2 s for https://staging.example to answer"]
+
+
+def test_wait_for_stops_at_once_at_a_certificate_problem() -> None:
+    clock = Clock()
+    client = StartingClient(answers_after=10**6, error=CertificateProblem("h: expired"))
+    with pytest.raises(CertificateProblem):
+        wait_for(client, 60, lambda line: None, clock=clock, sleep=clock.sleep)
+    assert client.asked == 1
+
+
+def test_a_server_answering_only_transients_has_answered() -> None:
+    client = StartingClient(
+        answers_after=10**6, error=Inconclusive("GET /p: 503 five times", "503")
+    )
+    probe(client)
+
+
+def test_a_connection_dropped_every_time_is_no_answer_and_hints_at_a_client_certificate() -> None:
+    client = StartingClient(answers_after=10**6, error=Inconclusive("GET /p: dropped", DROPPED))
+    with pytest.raises(Unreachable, match=r"dropped \(if the server asks for a client certificate"):
+        probe(client)
+
+
+def test_the_traffic_line_counts_by_cause_and_says_where_the_time_went() -> None:
+    traffic = Traffic(
+        requests=1200,
+        retried=Counter({"503": 11, "429": 2}),
+        rate_limit_wait=9.94,
+        retry_wait=1.26,
+    )
+    assert describe_traffic(traffic, 30.04, 8.0) == (
+        "traffic: 1200 requests; retried 13 (429: 2, 503: 11); gave up 0; waited 9.9 s on "
+        "rate limits and 1.3 s in backoff; 30.0 s in the suite's checks, 8.0 s in "
+        "schemathesis's phases"
+    )
