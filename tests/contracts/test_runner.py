@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import socket
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.typedefs import Handler
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts import schema
+from contracts import junit, schema
 from contracts.checks import CHECKS
 from contracts.client import Auth, Client, Exchange, Request, Response, Unreachable
 from contracts.context import Check, Context
 from contracts.outcome import CheckResult, Inconclusive, Skip, Status, Violation
+from contracts.report import render
 from contracts.runner import (
     Report,
     UnknownCheck,
@@ -26,10 +32,15 @@ from contracts.runner import (
     selected,
     wait_for,
 )
-from contracts.settings import Role, Settings
-from contracts.tls import CertificateProblem
+from contracts.settings import Connection, Role, Settings
+from contracts.tls import INSECURE_WARNING, CertificateProblem
 from contracts.traffic import Traffic
 from contracts.transport import DROPPED
+from mockserver.domain.models import World
+from tests.contracts.harness import serving as serving_mock
+from tests.contracts.harness import settings_for
+from tests.contracts.variants import Keys
+from tests.gateway import gateway
 
 SEMANTIC = [check.name for check in CHECKS]
 SCHEMA = [name.removeprefix(schema.PREFIX) for name in schema.check_names()]
@@ -228,3 +239,70 @@ def test_the_traffic_line_counts_by_cause_and_says_where_the_time_went() -> None
         "rate limits and 1.3 s in backoff; 30.0 s in the suite's checks, 8.0 s in "
         "schemathesis's phases"
     )
+
+
+GATEWAY_KEY = "gwk-7d1c0ffee2b4a9e1"
+
+
+@web.middleware
+async def echoes_the_gateway_key(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A broken server that fails the project endpoint and shows every header it was sent."""
+    if request.path == "/api/v1/project":
+        return web.json_response(
+            {"error": {"code": "boom", "message": f"headers: {dict(request.headers)}"}},
+            status=500,
+            headers={"X-Echo": request.headers.get("X-Gateway-Key", "")},
+        )
+    return await handler(request)
+
+
+def test_no_header_value_shows_in_any_output_even_when_the_server_echoes_it(
+    contract_world: World, contract_keys: Keys
+) -> None:
+    with serving_mock(contract_world, [echoes_the_gateway_key]) as url:
+        run = settings_for(
+            url,
+            contract_keys,
+            max_examples=5,
+            select=("project", "schema.not_a_server_error"),
+            connection=Connection(headers=(("X-Gateway-Key", GATEWAY_KEY),)),
+        )
+        report = run_suite(run)
+    assert report.failed, render(report)
+    outputs = {
+        "report": render(report),
+        "junit": ET.tostring(junit.to_xml(report), encoding="unicode"),
+        "results": repr(report.results),
+    }
+    for name, text in outputs.items():
+        assert GATEWAY_KEY not in text, name
+    # Results keep the request sent, key included, for a reproduction to name by its variable.
+    assert contract_keys.admin[0] not in outputs["report"] + outputs["junit"]
+    assert "$CONTRACT_HEADER_X_GATEWAY_KEY" in outputs["report"]
+
+
+def test_a_run_fills_the_traffic_and_says_it_in_the_notes(
+    contract_world: World, contract_keys: Keys
+) -> None:
+    with serving_mock(contract_world) as url:
+        report = run_suite(settings_for(url, contract_keys, select=("project",)))
+    assert report.traffic.requests > 5
+    (line,) = [note for note in report.notes if note.startswith("traffic: ")]
+    assert line.startswith(f"traffic: {report.traffic.requests} requests; retried 0; gave up 0;")
+
+
+def test_insecure_is_said_once_in_the_notes(contract_world: World, contract_keys: Keys) -> None:
+    with serving_mock(contract_world) as url, gateway(url, rate_limit=10**4, fail_share=0) as gw:
+        run = settings_for(
+            gw.url, contract_keys, select=("project",), connection=Connection(insecure=True)
+        )
+        report = run_suite(run)
+    assert report.passed, render(report)
+    assert report.notes[0] == INSECURE_WARNING
+    assert report.settings.base_url == gw.url
+
+
+def test_an_unusable_certificate_file_stops_the_run_before_any_request(tmp_path: Path) -> None:
+    run = replace(settings(), connection=Connection(ca_bundle=tmp_path / "missing.pem"))
+    with pytest.raises(CertificateProblem, match=r"^127\.0\.0\.1:1: cannot use the CA bundle"):
+        run_suite(run)
