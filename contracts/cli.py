@@ -1,38 +1,55 @@
 """The `contracts` command: check a running implementation of the API against its contract.
 
+Its options are the table of `contracts.options` (a flag, a CONTRACT_* variable, a key in
+the configuration file each); this module only parses the command line, runs the suite
+and turns the outcome into an exit status. `contracts proxy ...` is a command of its own,
+dispatched before the suite's options are parsed.
+
 Exit status: 0 when every check passes (skips allowed), 1 when any check fails, 2 for a
-usage error or a server that does not answer, reported as one line on stderr.
+usage error or a server that cannot be reached (its certificate included), reported as
+one line on stderr, 3 when nothing failed but some checks were inconclusive.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
-import random
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import urlsplit
 
-from . import junit, report
+from . import junit, options, report
 from .client import Unreachable
-from .runner import UnknownCheck, check_names, run_suite, selected
-from .settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT_SECONDS, Settings
+from .options import OPTIONS, UsageError
+from .runner import Report, check_names, run_suite
 
 # 3: no check failed, but a transient answer (429, 502-504, a dropped connection)
 # persisted through the retries, so some checks judged nothing.
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
-ENVIRONMENT = {
-    "base_url": "CONTRACT_BASE_URL",
-    "admin_key": "CONTRACT_ADMIN_KEY",
-    "member_key": "CONTRACT_MEMBER_KEY",
-    "other_admin_key": "CONTRACT_OTHER_ADMIN_KEY",
-}
+# Each option's environment variable, by its name in Settings' style.
+ENVIRONMENT = {option.dest: option.variable for option in OPTIONS}
+# Commands of their own, run by their module's `main(argv)` with the arguments after
+# their name; imported only when asked for.
+SUBCOMMANDS = {"proxy": "contracts.proxy.cli"}
 
+DESCRIPTION = """\
+Check a running implementation of the Audit Log & Project API against its contract: the
+OpenAPI schema and the semantics of filtering, ordering, pagination, validation, auth
+and errors."""
+EPILOG = f"""\
+Every option but --config can also be set in the configuration file, under its flag's
+name without the dashes (headers for --header). Precedence: flags, then the
+environment, then the file, then the defaults. ${{VAR}} in the file's strings is read
+from the environment ($${{ is a literal ${{).
 
-class UsageError(Exception):
-    """Reported as one line, exit status 2."""
+exit status:
+  {EXIT_PASSED}  every check passed (skipped checks judged nothing and do not fail a run)
+  {EXIT_FAILED}  at least one check failed
+  {EXIT_USAGE}  usage or configuration error, the server unreachable, or a certificate problem
+  {EXIT_INCONCLUSIVE}  no check failed, but a transient answer persisted through every retry
+"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -42,121 +59,18 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
+    """The command line: every option of the table, and --list-checks."""
     parser = Parser(
         prog="contracts",
-        description="Check a running implementation of the Audit Log & Project API against "
-        "its contract: the OpenAPI schema and the semantics of filtering, ordering, "
-        "pagination, validation, auth and errors.",
-        epilog="Exit status: 0 passed, 1 a check failed, 2 usage error or server unreachable.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--base-url",
-        help="where the API is served, e.g. http://127.0.0.1:8080 (env CONTRACT_BASE_URL)",
-    )
-    parser.add_argument(
-        "--admin-key", help="an admin API key of a project (env CONTRACT_ADMIN_KEY)"
-    )
-    parser.add_argument("--member-key", help="a member API key (env CONTRACT_MEMBER_KEY)")
-    parser.add_argument(
-        "--other-admin-key",
-        help="an admin key of a second project; enables "
-        "the tenant isolation check (env CONTRACT_OTHER_ADMIN_KEY)",
-    )
-    parser.add_argument(
-        "--max-examples",
-        type=positive,
-        default=DEFAULT_MAX_EXAMPLES,
-        help="generated examples per property and per schemathesis phase "
-        f"(default {DEFAULT_MAX_EXAMPLES}); more finds more, slower",
-    )
-    parser.add_argument(
-        "--seed",
-        type=seed,
-        help="seed for generated inputs; the same seed "
-        "repeats a run (default: a random one, printed)",
-    )
-    parser.add_argument(
-        "--junit-xml", type=Path, metavar="PATH", help="also write a JUnit XML report to PATH"
-    )
-    parser.add_argument(
-        "--select",
-        metavar="CHECK,...",
-        default="",
-        help="run only these checks or groups (e.g. auth,audit.since); see --list-checks",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT_SECONDS:g})",
-    )
+    for option in OPTIONS:
+        flag, keywords = option.argument()
+        parser.add_argument(flag, **keywords)
     parser.add_argument("--list-checks", action="store_true", help="list the checks and exit")
     return parser
-
-
-def whole_number(low: int, high: int | None, expected: str) -> Callable[[str], int]:
-    """An argparse type: an integer from `low` to `high` (no upper bound when None)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
-        return value
-
-    return parse
-
-
-positive = whole_number(1, None, "1 or more")
-seed = whole_number(0, 2**64 - 1, "0 to 2^64-1")
-
-
-def positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError(f"expected more than 0 and at most 600, got {text}")
-    return value
-
-
-def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
-    def given(name: str) -> str | None:
-        value = getattr(args, name) or environ.get(ENVIRONMENT[name], "")
-        return value or None
-
-    missing = [
-        f"--{name.replace('_', '-')} (or {ENVIRONMENT[name]})"
-        for name in ("base_url", "admin_key", "member_key")
-        if not given(name)
-    ]
-    if missing:
-        raise UsageError(f"missing {', '.join(missing)}")
-    base_url = given("base_url") or ""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise UsageError(
-            f"--base-url must be an http(s) URL like http://127.0.0.1:8080, got {base_url!r}"
-        )
-    select = tuple(name.strip() for name in args.select.split(",") if name.strip())
-    try:
-        selected(select)
-    except UnknownCheck as error:
-        raise UsageError(f"--select: no check or group named {error} (see --list-checks)") from None
-    return Settings(
-        base_url=base_url,
-        admin_key=given("admin_key") or "",
-        member_key=given("member_key") or "",
-        other_admin_key=given("other_admin_key"),
-        max_examples=args.max_examples,
-        seed=args.seed if args.seed is not None else random.SystemRandom().randrange(2**32),
-        junit_xml=args.junit_xml,
-        select=select,
-        timeout=args.timeout,
-    )
 
 
 def list_checks() -> str:
@@ -169,16 +83,40 @@ def list_checks() -> str:
     return "\n".join(f"{name.ljust(width)}  {summaries[name]}" for name in check_names())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def subcommand(name: str, argv: Sequence[str]) -> int:
+    """Run the command `name` (a key of SUBCOMMANDS) with the arguments after it."""
     try:
-        args = build_parser().parse_args(argv)
+        module = importlib.import_module(SUBCOMMANDS[name])
+    except ModuleNotFoundError as error:
+        # Only a missing command itself is a usage error; a module it imports that is
+        # missing is a broken installation, and its traceback says which.
+        module_name = SUBCOMMANDS[name]
+        if error.name is None or not f"{module_name}.".startswith(f"{error.name}."):
+            raise
+        print(f"contracts: error: {name} is not available in this installation", file=sys.stderr)
+        return EXIT_USAGE
+    status: int = module.main(list(argv))
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] and arguments[0] in SUBCOMMANDS:
+        return subcommand(arguments[0], arguments[1:])
+    try:
+        args = build_parser().parse_args(arguments)
         if args.list_checks:
             print(list_checks())
             return EXIT_PASSED
-        settings = settings_from(args, os.environ)
+        settings = options.settings(options.given_by(vars(args).get), os.environ, Path.cwd())
     except UsageError as error:
         print(f"contracts: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if settings.connection.insecure:
+        print(
+            "contracts: warning: --insecure: the server's certificate is not verified",
+            file=sys.stderr,
+        )
     try:
         outcome = run_suite(settings)
     except Unreachable as error:
@@ -197,4 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    return EXIT_PASSED if outcome.passed else EXIT_FAILED
+    return exit_status(outcome)
+
+
+def exit_status(outcome: Report) -> int:
+    """1 when a check failed; else 3 when a check was inconclusive; else 0."""
+    if not outcome.passed:
+        return EXIT_FAILED
+    return EXIT_INCONCLUSIVE if outcome.inconclusive else EXIT_PASSED

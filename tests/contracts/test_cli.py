@@ -5,18 +5,41 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import types
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from contracts.cli import main
-from contracts.runner import selected
+from contracts.cli import (
+    EXIT_FAILED,
+    EXIT_INCONCLUSIVE,
+    EXIT_PASSED,
+    SUBCOMMANDS,
+    build_parser,
+    exit_status,
+    main,
+)
+from contracts.options import OPTIONS
+from contracts.outcome import CheckResult, Status
+from contracts.runner import Report, selected
+from contracts.settings import Settings
 from mockserver.domain.models import World
 from tests.contracts.harness import serving
 from tests.contracts.variants import BROKEN, Keys
 
 CHEAP = "auth,errors.envelope,params.limit-bounds,audit.since"
+
+
+@pytest.fixture(autouse=True)
+def nothing_from_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs where no configuration file is found, with no option's variable
+    set: what the test gives is all there is."""
+    monkeypatch.chdir(tmp_path)
+    for option in OPTIONS:
+        monkeypatch.delenv(option.variable, raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 
 def arguments(url: str, keys: Keys, *extra: str) -> list[str]:
@@ -169,3 +192,126 @@ def test_python_dash_m_lists_the_checks() -> None:
     names = [line.split()[0] for line in done.stdout.splitlines()]
     assert "schema.response_schema_conformance" in names
     assert "audit.filtered-subset" in names
+
+
+def test_help_lists_every_option_with_its_variable_and_the_exit_statuses() -> None:
+    text = build_parser().format_help()
+    for option in OPTIONS:
+        assert option.flag in text
+        assert f"[env {option.variable}]" in " ".join(text.split())
+    assert "--list-checks" in text
+    statuses = text.split("exit status:", 1)[1].split("\n")
+    assert [line.split()[0] for line in statuses if line.strip()] == ["0", "1", "2", "3"]
+
+
+def test_the_options_can_come_from_a_configuration_file_with_keys_from_the_environment(
+    contract_world: World,
+    contract_keys: Keys,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("STAGING_ADMIN_KEY", contract_keys.admin[0])
+    monkeypatch.setenv("STAGING_MEMBER_KEY", contract_keys.member[0])
+    with serving(contract_world) as url:
+        (tmp_path / "pyproject.toml").write_text(
+            "[tool.contracts]\n"
+            f'base-url = "{url}"\n'
+            'admin-key = "${STAGING_ADMIN_KEY}"\n'
+            'member-key = "${STAGING_MEMBER_KEY}"\n'
+            'select = ["auth.member-forbidden"]\n'
+            "seed = 3\n"
+            'junit-xml = "reports/contracts.xml"\n'
+        )
+        subdirectory = tmp_path / "src"
+        subdirectory.mkdir()
+        monkeypatch.chdir(subdirectory)
+        assert main([]) == 0
+    out = capsys.readouterr().out
+    assert any(line.split()[:2] == ["passed", "auth.member-forbidden"] for line in out.splitlines())
+    # Relative to the file, not to where the command ran.
+    assert (tmp_path / "reports" / "contracts.xml").is_file()
+    assert_no_key(out, contract_keys)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('base_url = "http://127.0.0.1:1"\n', "unknown key 'base_url' (did you mean 'base-url'?)"),
+        ('admin-key = "${NOT_SET_FOR_THE_TEST}"\n', "admin-key: ${NOT_SET_FOR_THE_TEST}"),
+        ("max-examples = 'many'\n", "max-examples must be an integer, got a string"),
+        ("timeout = \n", "not valid TOML"),
+    ],
+)
+def test_a_bad_configuration_file_is_one_line_and_exit_2(
+    text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "contracts.toml").write_text(text)
+    assert main(["--admin-key", "a", "--member-key", "m"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("contracts: error: ")
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_insecure_warns_on_stderr(contract_keys: Keys, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main([*arguments(url, contract_keys), "--insecure"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "contracts: warning: --insecure: the server's certificate is not verified"
+    assert "does not answer" in err[1]
+
+
+def test_list_checks_needs_no_server_and_reads_no_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "contracts.toml").write_text("not toml at all\n")
+    assert main(["--list-checks"]) == 0
+    assert "auth.missing-key" in capsys.readouterr().out
+
+
+def report_of(*statuses: Status) -> Report:
+    results = tuple(CheckResult(f"c.{i}", "", status) for i, status in enumerate(statuses))
+    settings = Settings(base_url="http://h", admin_key="a", member_key="m", seed=1)
+    return Report(settings=settings, results=results, notes=(), seconds=0.0)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "status"),
+    [
+        ((Status.PASSED, Status.SKIPPED), EXIT_PASSED),
+        ((Status.PASSED, Status.INCONCLUSIVE), EXIT_INCONCLUSIVE),
+        ((Status.FAILED, Status.INCONCLUSIVE), EXIT_FAILED),
+        ((Status.FAILED,), EXIT_FAILED),
+    ],
+)
+def test_a_failure_outranks_an_inconclusive_check(
+    statuses: tuple[Status, ...], status: int
+) -> None:
+    assert exit_status(report_of(*statuses)) == status
+
+
+def test_a_subcommand_gets_the_arguments_after_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Sequence[str]] = []
+    command = types.ModuleType(SUBCOMMANDS["proxy"])
+
+    def proxy_main(argv: Sequence[str]) -> int:
+        calls.append(argv)
+        return 7
+
+    command.main = proxy_main  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, SUBCOMMANDS["proxy"], command)
+    # Dispatched before the suite's options are parsed: --target is not one of them.
+    assert main(["proxy", "--target", "http://h", "--base-url", "x"]) == 7
+    assert calls == [["--target", "http://h", "--base-url", "x"]]
+
+
+def test_a_subcommand_not_installed_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # None in sys.modules makes the import fail as a missing module does.
+    monkeypatch.setitem(sys.modules, SUBCOMMANDS["proxy"], None)
+    assert main(["proxy"]) == 2
+    assert capsys.readouterr().err == (
+        "contracts: error: proxy is not available in this installation\n"
+    )
