@@ -87,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  the suite's checks   {ours:7.1f} s")
     print(f"  schemathesis         {theirs:7.1f} s")
     print(f"  gateway answered     {dict(sorted(answered.items()))}")
+    print(next(note for note in report.notes if note.startswith("traffic: ")))
     if counts["failed"]:
         raise SystemExit(1)
 

@@ -162,7 +162,15 @@ def wait_for(
         return
 
 
-def describe_traffic(traffic: Traffic, checks: float, phases: float) -> str:
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a run: the seconds it took and the requests it sent."""
+
+    seconds: float
+    requests: int
+
+
+def describe_traffic(traffic: Traffic, checks: Part, phases: Part) -> str:
     """One line of what the run cost the server, and where its time went."""
 
     def by_cause(counts: dict[str, int]) -> str:
@@ -174,8 +182,9 @@ def describe_traffic(traffic: Traffic, checks: float, phases: float) -> str:
     return (
         f"traffic: {traffic.requests} requests; retried {by_cause(traffic.retried)}; "
         f"gave up {by_cause(traffic.gave_up)}; waited {traffic.rate_limit_wait:.1f} s on "
-        f"rate limits and {traffic.retry_wait:.1f} s in backoff; "
-        f"{checks:.1f} s in the suite's checks, {phases:.1f} s in schemathesis's phases"
+        f"rate limits and {traffic.retry_wait:.1f} s in backoff; the suite's checks "
+        f"{checks.requests} requests in {checks.seconds:.1f} s, schemathesis's phases "
+        f"{phases.requests} in {phases.seconds:.1f} s"
     )
 
 
@@ -245,14 +254,16 @@ def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Re
             results = [run_check(check, ctx) for check in semantic]
         else:
             results = [_inconclusive(check, unread) for check in semantic]
-        checks_done = time.monotonic()
+        checks = Part(time.monotonic() - started, traffic.requests)
         results += schema.run(settings, schema_checks, transport)
-        phases = time.monotonic() - checks_done
+        phases = Part(
+            time.monotonic() - started - checks.seconds, traffic.requests - checks.requests
+        )
         notes.append(describe_data(data))
         change = data_changed(client, data)
         if change:
             notes.append(change)
-        notes.append(describe_traffic(traffic, checks_done - started, phases))
+        notes.append(describe_traffic(traffic, checks, phases))
     finally:
         client.close()
     return Report(

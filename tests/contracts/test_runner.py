@@ -22,6 +22,7 @@ from contracts.context import Check, Context
 from contracts.outcome import CheckResult, Inconclusive, Skip, Status, Violation
 from contracts.report import render
 from contracts.runner import (
+    Part,
     Report,
     UnknownCheck,
     check_names,
@@ -234,10 +235,10 @@ def test_the_traffic_line_counts_by_cause_and_says_where_the_time_went() -> None
         rate_limit_wait=9.94,
         retry_wait=1.26,
     )
-    assert describe_traffic(traffic, 30.04, 8.0) == (
+    assert describe_traffic(traffic, Part(30.04, 900), Part(8.0, 300)) == (
         "traffic: 1200 requests; retried 13 (429: 2, 503: 11); gave up 0; waited 9.9 s on "
-        "rate limits and 1.3 s in backoff; 30.0 s in the suite's checks, 8.0 s in "
-        "schemathesis's phases"
+        "rate limits and 1.3 s in backoff; the suite's checks 900 requests in 30.0 s, "
+        "schemathesis's phases 300 in 8.0 s"
     )
 
 

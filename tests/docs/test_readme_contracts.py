@@ -6,6 +6,7 @@ import re
 
 from contracts import check_names
 from contracts.cli import ENVIRONMENT, build_parser
+from contracts.curl import HEADER_VARIABLE_PREFIX
 from tests import REPO_ROOT
 
 README = REPO_ROOT / "README.md"
@@ -27,4 +28,7 @@ def test_every_documented_flag_and_variable_exists() -> None:
     text = section()
     flags = set(re.findall(r"(--[a-z][a-z-]+)", build_parser().format_help()))
     assert set(re.findall(r"(--[a-z][a-z-]+)", text)) <= flags
-    assert set(re.findall(r"\b(CONTRACT_[A-Z_]+)\b", text)) <= set(ENVIRONMENT.values())
+    variables = set(re.findall(r"\b(CONTRACT_[A-Z_]+)\b", text))
+    # A reproduction names a --header value by a variable made from the header's name.
+    placeholders = {v for v in variables if v.startswith(HEADER_VARIABLE_PREFIX)}
+    assert variables - placeholders <= set(ENVIRONMENT.values())
