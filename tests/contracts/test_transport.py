@@ -12,11 +12,13 @@ import pytest
 import requests
 from hypothesis import given
 from hypothesis import strategies as st
+from requests.adapters import HTTPAdapter
 
 from contracts.settings import Connection
 from contracts.transport import (
     DROPPED,
     FIRST_BACKOFF_SECONDS,
+    Adapter,
     GaveUp,
     Limiter,
     Transport,
@@ -245,10 +247,42 @@ def test_the_rate_limit_paces_every_request_through_the_transport() -> None:
     assert moved.traffic.rate_limit_wait == pytest.approx(2.0)
 
 
-def test_a_request_given_up_is_remembered_by_its_schemathesis_case() -> None:
+def stray(status: int) -> requests.Response:
+    """An answer to a request sent on a session without the transport's adapter."""
+    response = answer(status)
+    response.connection = HTTPAdapter()
+    response.request = prepared()
+    return response
+
+
+def test_a_request_sent_around_the_transport_is_counted_when_its_answer_comes() -> None:
+    moved = transport(FakeClock())
+    assert moved.adopt(stray(200)) is None
+    assert moved.traffic.requests == 1
+    assert not moved.traffic.retried
+
+
+def test_a_transient_sent_around_the_transport_gives_up_after_the_same_attempts() -> None:
+    clock = FakeClock()
+    moved = transport(clock, retries=2)
+    with pytest.raises(GaveUp, match="on each of 3 attempts"):
+        # One attempt was made elsewhere: two are left.
+        moved.deliver(script(answer(503), answer(503)), prepared(), first=1)
+    assert moved.traffic.requests == 2
+    assert moved.traffic.gave_up == {"503": 1}
+
+
+def test_without_retries_a_stray_transient_gives_up_at_once() -> None:
     moved = transport(FakeClock(), retries=0)
-    request = prepared()
-    request.headers["X-Schemathesis-TestCaseId"] = "case-7"
-    with pytest.raises(GaveUp):
-        moved.deliver(script(answer(502)), request)
-    assert moved.given_up_cases == {"case-7"}
+    with pytest.raises(GaveUp, match="on each of 1 attempts"):
+        moved.adopt(stray(429))
+    assert moved.traffic.requests == 1
+    assert moved.traffic.gave_up == {"429": 1}
+
+
+def test_an_answer_through_the_transport_is_left_to_it() -> None:
+    moved = transport(FakeClock())
+    through = answer(503)
+    through.connection = Adapter(moved)
+    assert moved.adopt(through) is None
+    assert moved.traffic.requests == 0
