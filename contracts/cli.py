@@ -20,14 +20,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import junit, options, report
+from . import options
 from .client import Unreachable
 from .options import OPTIONS, UsageError
-from .runner import Report, check_names, run_suite
 
-# 3: no check failed, but a transient answer (429, 502-504, a dropped connection)
-# persisted through the retries, so some checks judged nothing.
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+# The exit statuses live with the code that decides them; named here for the command's users.
+from .publish import EXIT_FAILED as EXIT_FAILED
+from .publish import EXIT_INCONCLUSIVE, EXIT_PASSED, EXIT_USAGE, publish
+from .runner import check_names, run_suite
+
 # Each option's environment variable, by its name in Settings' style.
 ENVIRONMENT = {option.dest: option.variable for option in OPTIONS}
 # Commands of their own, run by their module's `main(argv)` with the arguments after
@@ -125,21 +126,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("contracts: interrupted", file=sys.stderr)
         return EXIT_USAGE
-    print(report.render(outcome))
-    if settings.junit_xml is not None:
-        try:
-            junit.write(outcome, settings.junit_xml)
-        except OSError as error:
-            print(
-                f"contracts: error: cannot write {settings.junit_xml}: {error.strerror}",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-    return exit_status(outcome)
-
-
-def exit_status(outcome: Report) -> int:
-    """1 when a check failed; else 3 when a check was inconclusive; else 0."""
-    if not outcome.passed:
-        return EXIT_FAILED
-    return EXIT_INCONCLUSIVE if outcome.inconclusive else EXIT_PASSED
+    return publish(outcome, os.environ)

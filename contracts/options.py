@@ -100,8 +100,7 @@ class Option(Generic[T]):
     `parse` reads one text. A `switch` takes no text on a command line (its flag turns
     it on). A `repeatable` option is a tuple of parsed items: each flag given adds one,
     its variable holds one per line, its file key a table or an array. `secret` keeps
-    the value out of every message. `fallback` names a variable read after the file,
-    before the default (`GITHUB_STEP_SUMMARY` for the Markdown report).
+    the value out of every message.
     """
 
     name: str
@@ -114,7 +113,6 @@ class Option(Generic[T]):
     switch: bool = False
     repeatable: bool = False
     secret: bool = False
-    fallback: str | None = None
     # Named only where they are not the rule's (`""` for the key: its name); `key=None`
     # keeps an option out of the file.
     variable_name: str | None = None
@@ -283,7 +281,6 @@ MARKDOWN_REPORT: Option[Path | None] = Option(
     parse=values.path,
     kind=Kind.PATH,
     default=None,
-    fallback="GITHUB_STEP_SUMMARY",
     metavar="PATH",
     help="also write a summary in Markdown to PATH (default: $GITHUB_STEP_SUMMARY when set)",
 )
@@ -461,7 +458,7 @@ def resolve(
     `given` holds what a front-end was given, by option name: a text, a list of texts
     (a repeatable option), True (a switch); None, False, an empty text or a missing name
     is not given. Then, for each option: its variable in `environ` (empty is not given),
-    its key in `file`, its fallback variable, its default. Raises `UsageError`.
+    its key in `file`, its default. Raises `UsageError`.
     """
     strange = set(given) - {option.name for option in OPTIONS}
     if strange:
@@ -529,8 +526,6 @@ def _given(
     in_file = in_files.get(option.name)
     if in_file is not None and (in_file[1] or option.repeatable):
         return in_file
-    if option.fallback is not None and environ.get(option.fallback):
-        return option.fallback, (environ[option.fallback],)
     return None
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from hypothesis import settings
 
 from mockserver import Config, WorldConfig, create_app
 from mockserver.control.spec import load_control_spec
@@ -15,6 +16,11 @@ from mockserver.domain.models import Role, World
 from mockserver.generate.world import generate_world
 from mockserver.spec.loader import schema_validator
 from mockserver.spec.operations import operation_table
+
+# No deadline for any example: speed is measured in benchmarks/, and on a loaded two-core
+# CI machine a one-off slow example is noise, not a failure of the property.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # A smaller world than the default keeps the suite fast; the rules do not depend on size.
 TEST_WORLD = WorldConfig(seed=7, entries=1_500, projects=3)

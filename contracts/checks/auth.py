@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..client import AUDIT_LOG, PROJECT, Auth, Client
+from ..client import AUDIT_LOG, PROJECT, Auth, Client, Exchange
 from ..context import Check, Context
 from ..expect import expect_error, expect_status
 from ..outcome import Skip, Violation
@@ -85,6 +85,16 @@ def check_order(ctx: Context) -> None:
         expect_error(exchange, 403, "authorization is checked before the parameters")
 
 
+def challenge_mistake(exchange: Exchange) -> str | None:
+    """What is wrong with the `WWW-Authenticate` of a 401, if anything: it names Bearer."""
+    value = exchange.response.header("WWW-Authenticate")
+    if value is None:
+        return "no WWW-Authenticate"
+    if value.split(" ", 1)[0].strip().lower() != "bearer":
+        return f"WWW-Authenticate: {value}"
+    return None
+
+
 def check_www_authenticate(ctx: Context) -> None:
     judged = 0
     for auth in unauthenticated(ctx.client):
@@ -93,12 +103,10 @@ def check_www_authenticate(ctx: Context) -> None:
             if exchange.response.status != 401:
                 continue  # which requests get 401 is judged by the auth.* checks
             judged += 1
-            value = exchange.response.header("WWW-Authenticate")
-            if value is None or value.split(" ", 1)[0].strip().lower() != "bearer":
+            mistake = challenge_mistake(exchange)
+            if mistake:
                 raise Violation(
-                    "a 'WWW-Authenticate: Bearer' header with every 401",
-                    f"WWW-Authenticate: {value}" if value is not None else "no WWW-Authenticate",
-                    exchange,
+                    "a 'WWW-Authenticate: Bearer' header with every 401", mistake, exchange
                 )
     if not judged:
         raise Skip("no request without a valid key got 401, so no WWW-Authenticate to judge")

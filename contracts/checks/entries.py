@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..context import Check, Context
@@ -63,31 +63,39 @@ def check_shape(ctx: Context) -> None:
     each_entry(data, "entries with a non-empty string id and a metadata object", entry_mistake)
 
 
-def check_entity_id(ctx: Context) -> None:
-    def wrong(entry: Entry) -> str | None:
-        if "entityId" not in entry:
-            return "has no entityId key"
-        value = entry["entityId"]
-        return None if value is None or isinstance(value, str) else f"has entityId={value!r}"
+def entity_id_mistake(entry: Entry) -> str | None:
+    if "entityId" not in entry:
+        return "has no entityId key"
+    value = entry["entityId"]
+    return None if value is None or isinstance(value, str) else f"has entityId={value!r}"
 
+
+def check_entity_id(ctx: Context) -> None:
     each_entry(
-        ctx.data(), "entityId on every entry: a string, or null when no entity is involved", wrong
+        ctx.data(),
+        "entityId on every entry: a string, or null when no entity is involved",
+        entity_id_mistake,
     )
+
+
+def repeated_id(entries: Sequence[Entry]) -> str | None:
+    """The first entry of `entries` whose id an earlier one has, if any."""
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        if entry["id"] in seen:
+            return f"data[{index}].id={entry['id']!r} again"
+        seen.add(entry["id"])
+    return None
 
 
 def check_unique_ids(ctx: Context) -> None:
     data = ctx.data()
     first_seen: dict[str, Entry] = {}
     for window in data.windows:
-        in_window: set[str] = set()
+        mistake = repeated_id(window.entries)
+        if mistake:
+            raise Violation("each entry id once", mistake, window.page.exchange)
         for index, entry in enumerate(window.entries):
-            if entry["id"] in in_window:
-                raise Violation(
-                    "each entry id once",
-                    f"data[{index}].id={entry['id']!r} again",
-                    window.page.exchange,
-                )
-            in_window.add(entry["id"])
             earlier = first_seen.setdefault(entry["id"], entry)
             if documented(earlier) != documented(entry):
                 raise Violation(
@@ -97,17 +105,19 @@ def check_unique_ids(ctx: Context) -> None:
                 )
 
 
+def timestamp_mistake(entry: Entry) -> str | None:
+    """A timestamp outside 2000 to a year from now: seconds or microseconds, not ms."""
+    value = entry["timestamp"]
+    if not EARLIEST_PLAUSIBLE_MS <= value <= time.time_ns() // 1_000_000 + YEAR_MS:
+        return f"has timestamp {value}"
+    return None
+
+
 def check_timestamps(ctx: Context) -> None:
-    latest = time.time_ns() // 1_000_000 + YEAR_MS
-
-    def wrong(entry: Entry) -> str | None:
-        value = entry["timestamp"]
-        if not EARLIEST_PLAUSIBLE_MS <= value <= latest:
-            return f"has timestamp {value}"
-        return None
-
     each_entry(
-        ctx.data(), "integer Unix milliseconds, after 2000 and less than a year from now", wrong
+        ctx.data(),
+        "integer Unix milliseconds, after 2000 and less than a year from now",
+        timestamp_mistake,
     )
 
 

@@ -112,19 +112,25 @@ def check_not_found(ctx: Context) -> None:
         expect_json(exchange, "404 is a JSON error")
 
 
+def allow_mistake(exchange: Exchange, method: str) -> str | None:
+    """What is wrong with the `Allow` of a 405 to `method`: it lists GET, never `method`."""
+    allow = exchange.response.header("Allow")
+    listed = {m.strip().upper() for m in (allow or "").split(",")}
+    if "GET" not in listed or method in listed:
+        return f"Allow: {allow}" if allow is not None else "no Allow header"
+    return None
+
+
 def check_method_not_allowed(ctx: Context) -> None:
     for path in (AUDIT_LOG, PROJECT):
         for method in REFUSED_METHODS:
             exchange = ctx.client.send(method, path)
             expect_error(exchange, 405, f"only GET and HEAD are served at {path}")
             expect_json(exchange, "405 is a JSON error")
-            allow = exchange.response.header("Allow")
-            listed = {m.strip().upper() for m in (allow or "").split(",")}
-            if "GET" not in listed or method in listed:
+            mistake = allow_mistake(exchange, method)
+            if mistake:
                 raise Violation(
-                    f"an Allow header that lists GET and not {method}",
-                    f"Allow: {allow}" if allow is not None else "no Allow header",
-                    exchange,
+                    f"an Allow header that lists GET and not {method}", mistake, exchange
                 )
 
 

@@ -13,18 +13,12 @@ from pathlib import Path
 import pytest
 
 from contracts.cli import (
-    EXIT_FAILED,
-    EXIT_INCONCLUSIVE,
-    EXIT_PASSED,
     SUBCOMMANDS,
     build_parser,
-    exit_status,
     main,
 )
 from contracts.options import OPTIONS
-from contracts.outcome import CheckResult, Status
-from contracts.runner import Report, selected
-from contracts.settings import Settings
+from contracts.runner import selected
 from mockserver.domain.models import World
 from tests.contracts.harness import serving
 from tests.contracts.variants import BROKEN, Keys
@@ -268,27 +262,6 @@ def test_list_checks_needs_no_server_and_reads_no_file(
     (tmp_path / "contracts.toml").write_text("not toml at all\n")
     assert main(["--list-checks"]) == 0
     assert "auth.missing-key" in capsys.readouterr().out
-
-
-def report_of(*statuses: Status) -> Report:
-    results = tuple(CheckResult(f"c.{i}", "", status) for i, status in enumerate(statuses))
-    settings = Settings(base_url="http://h", admin_key="a", member_key="m", seed=1)
-    return Report(settings=settings, results=results, notes=(), seconds=0.0)
-
-
-@pytest.mark.parametrize(
-    ("statuses", "status"),
-    [
-        ((Status.PASSED, Status.SKIPPED), EXIT_PASSED),
-        ((Status.PASSED, Status.INCONCLUSIVE), EXIT_INCONCLUSIVE),
-        ((Status.FAILED, Status.INCONCLUSIVE), EXIT_FAILED),
-        ((Status.FAILED,), EXIT_FAILED),
-    ],
-)
-def test_a_failure_outranks_an_inconclusive_check(
-    statuses: tuple[Status, ...], status: int
-) -> None:
-    assert exit_status(report_of(*statuses)) == status
 
 
 def test_a_subcommand_gets_the_arguments_after_its_name(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,11 +8,13 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts.baseline import Baseline, compare, entries_of
 from contracts.client import Auth, Request
 from contracts.junit import to_xml, write
 from contracts.outcome import CheckResult, Finding, Status
 from contracts.runner import Report
 from contracts.settings import Settings
+from tests.contracts import samples
 
 ADMIN_KEY = "alk_a_6435a5d56d7c5f50f5ab51bfdf203602"
 SETTINGS = Settings(
@@ -53,7 +55,15 @@ def test_the_suite_counts_tests_failures_and_skips(tmp_path: Path) -> None:
         "time": "2.000",
     }
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
-    assert properties == {"base_url": "http://127.0.0.1:8080", "seed": "42", "max_examples": "50"}
+    assert properties == {
+        "base_url": "http://127.0.0.1:8080",
+        "seed": "42",
+        "max_examples": "50",
+        "inconclusive": "0",
+        "requests": "0",
+        "rate_limit_wait_seconds": "0.000",
+        "retry_wait_seconds": "0.000",
+    }
 
 
 def test_each_check_is_a_case_of_its_group_with_its_status(tmp_path: Path) -> None:
@@ -92,3 +102,63 @@ def test_any_text_an_answer_held_makes_valid_xml_without_the_keys(reason: str, b
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
     assert (failure.get("message") or "").endswith("$CONTRACT_ADMIN_KEY")
+
+
+def cases_of(root: ET.Element) -> dict[str, ET.Element]:
+    return {case.get("name") or "": case for case in root.iter("testcase")}
+
+
+def test_an_inconclusive_check_is_skipped_with_a_message_that_says_so() -> None:
+    root = to_xml(samples.report())
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("5", "2", "2")
+    skipped = cases_of(root)["audit.since"].find("skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "inconclusive: 503 persisted through 4 retries"
+
+
+def test_a_known_failure_is_skipped_with_its_reproduction_and_a_new_one_fails() -> None:
+    comparison = compare(samples.RESULTS, Baseline(frozenset(entries_of(samples.FAILED))))
+    root = to_xml(samples.report(), comparison)
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("failures"), suite.get("skipped")) == ("1", "3")
+    cases = cases_of(root)
+    known = cases["params.limit-bounds"]
+    assert [child.tag for child in known] == ["skipped"]
+    skipped = known.find("skipped")
+    assert skipped is not None
+    assert (skipped.get("message") or "").startswith(
+        "known failure (in the baseline): expected 400"
+    )
+    assert "reproduce: curl -sS -i" in (skipped.text or "")
+    assert [child.tag for child in cases["schema.not_a_server_error"]] == ["failure"]
+    properties = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert (properties["known_failures"], properties["new_failures"]) == ("1", "1")
+    assert properties["fixed_failures"] == "0"
+
+
+def test_the_traffic_is_kept_as_properties() -> None:
+    properties = {p.get("name"): p.get("value") for p in to_xml(samples.report()).iter("property")}
+    assert properties["base_url"] == "https://staging.example.com/gateway"
+    assert {
+        name: properties[name]
+        for name in properties
+        if name and name.startswith(("re", "gave", "rate"))
+    } == {
+        "requests": "1234",
+        "retried.429": "3",
+        "retried.503": "9",
+        "retried.connection": "1",
+        "gave_up.503": "1",
+        "rate_limit_wait_seconds": "12.500",
+        "retry_wait_seconds": "3.250",
+    }
+
+
+@given(st.text())
+def test_no_header_value_is_ever_written(text: str) -> None:
+    written = ET.tostring(to_xml(samples.report(samples.echoing(text))), encoding="unicode")
+    for secret in samples.SECRETS:
+        assert secret not in written

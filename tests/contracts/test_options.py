@@ -358,9 +358,11 @@ def test_headers_from_the_variable_are_one_per_line() -> None:
     assert resolved.connection.headers == (("X-A", "1"), ("X-B", "two words"))
 
 
-def test_the_markdown_report_falls_back_to_the_step_summary(tmp_path: Path) -> None:
+def test_the_step_summary_is_not_a_markdown_report_path(tmp_path: Path) -> None:
+    # Publishing appends to $GITHUB_STEP_SUMMARY when no path is given; a path given
+    # from any source is written instead.
     summary = {"GITHUB_STEP_SUMMARY": "/summary.md"}
-    assert resolve(REQUIRED, summary, None).markdown_report == Path("/summary.md")
+    assert resolve(REQUIRED, summary, None).markdown_report is None
     given = {**REQUIRED, "markdown-report": "mine.md"}
     assert resolve(given, summary, None).markdown_report == Path("mine.md")
     file = written(tmp_path, {"markdown-report": "report.md"})
