@@ -6,7 +6,8 @@ import random
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -219,21 +220,47 @@ def data_changed(client: Client, data: Dataset | Violation) -> str | None:
     return None
 
 
-def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Report:
-    """Run the selected checks against `settings.base_url`; `Unreachable` if it does not answer.
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A server reached and its data discovered, once; then any check, one at a time.
 
-    One `Transport` carries the whole run, the suite's checks and schemathesis's phases,
-    so one limiter paces them and `Report.traffic` counts them all. `say` takes the lines
-    said while waiting (`--wait-for`), before any report exists.
+    The command runs every selected check through one `Run`; the pytest form makes one
+    per test session and runs each check as its own test item. Its `transport` carries
+    every request, schemathesis's too, so one limiter paces them and `traffic` counts them.
     """
-    started = time.monotonic()
-    schema_checks, semantic = selected(settings.select)
+
+    context: Context
+    transport: Transport
+    # Why the data could not be read when only transient answers came: then every check
+    # is inconclusive, since none has anything to compare with.
+    unread: Inconclusive | None = None
+
+    @property
+    def traffic(self) -> Traffic:
+        return self.transport.traffic
+
+    def check(self, check: Check) -> CheckResult:
+        if self.unread is not None:
+            return _inconclusive(check, self.unread)
+        return run_check(check, self.context)
+
+    def notes(self) -> list[str]:
+        """What the run read, and whether the log changed since: asked at its end."""
+        notes = [describe_data(self.context.discovered)]
+        change = data_changed(self.context.client, self.context.discovered)
+        if change:
+            notes.append(change)
+        return notes
+
+
+@contextmanager
+def opened(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Iterator[Run]:
+    """Reach the server (waiting for it with `--wait-for`) and discover its data;
+    `Unreachable` if it does not answer. `say` takes the lines said while waiting."""
     connection = settings.connection
     # Every file TLS needs is read now: a bad one is one line, before any request.
     tls.ssl_context(connection, urlsplit(settings.base_url).netloc or settings.base_url)
-    traffic = Traffic()
-    transport = Transport(connection, traffic, rng=random.Random(settings.seed))
-    notes = [tls.INSECURE_WARNING] if connection.insecure else []
+    transport = Transport(connection, Traffic(), rng=random.Random(settings.seed))
     client = Client(settings, transport)
     try:
         if connection.wait_for is not None:
@@ -249,29 +276,36 @@ def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Re
         except Inconclusive as error:
             unread = error
             data = Violation("a readable audit log", f"transient answers only ({error})")
-        if unread is None:
-            ctx = Context(settings, client, data)
-            results = [run_check(check, ctx) for check in semantic]
-        else:
-            results = [_inconclusive(check, unread) for check in semantic]
-        checks = Part(time.monotonic() - started, traffic.requests)
-        results += schema.run(settings, schema_checks, transport)
-        phases = Part(
-            time.monotonic() - started - checks.seconds, traffic.requests - checks.requests
-        )
-        notes.append(describe_data(data))
-        change = data_changed(client, data)
-        if change:
-            notes.append(change)
-        notes.append(describe_traffic(traffic, checks, phases))
+        yield Run(Context(settings, client, data), transport, unread)
     finally:
         client.close()
+
+
+def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Report:
+    """Run the selected checks against `settings.base_url`; `Unreachable` if it does not answer.
+
+    One `Transport` carries the whole run, the suite's checks and schemathesis's phases,
+    so one limiter paces them and `Report.traffic` counts them all. `say` takes the lines
+    said while waiting (`--wait-for`), before any report exists.
+    """
+    started = time.monotonic()
+    schema_checks, semantic = selected(settings.select)
+    notes = [tls.INSECURE_WARNING] if settings.connection.insecure else []
+    with opened(settings, say=say) as run:
+        results = [run.check(check) for check in semantic]
+        checks = Part(time.monotonic() - started, run.traffic.requests)
+        results += schema.run(settings, schema_checks, run.transport)
+        phases = Part(
+            time.monotonic() - started - checks.seconds, run.traffic.requests - checks.requests
+        )
+        notes += run.notes()
+        notes.append(describe_traffic(run.traffic, checks, phases))
     return Report(
         settings,
         tuple(curl.redact_result(result, settings) for result in results),
         tuple(notes),
         time.monotonic() - started,
-        traffic,
+        run.traffic,
     )
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import random
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 import schemathesis
+from hypothesis.errors import HypothesisWarning
 from schemathesis import auths
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.context import EngineContext
@@ -98,6 +101,25 @@ def configuration(settings: Settings, selected: Iterable[str]) -> schemathesis.C
     )
 
 
+# Hypothesis's warning when its default example database (`.hypothesis/` in the current
+# directory) cannot be created, as in a read-only checkout or container.
+DEFAULT_DATABASE_UNUSABLE = "The database setting is not configured"
+
+
+@contextmanager
+def quiet_default_database() -> Iterator[None]:
+    """Silence Hypothesis's warning about a default database this run never uses.
+
+    The configuration gives schemathesis no database (`database: none`), yet its engine
+    compares each Hypothesis setting with Hypothesis's defaults, and reading the default
+    `database` looks for `.hypothesis/` in the current directory: from a read-only one
+    that prints a warning per operation, about a directory nothing would be written to.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", DEFAULT_DATABASE_UNUSABLE, HypothesisWarning)
+        yield
+
+
 @dataclass
 class Tally:
     """What one schemathesis check saw over the run."""
@@ -114,13 +136,6 @@ class _RoutedContext(EngineContext):
 
     def get_session(self, *, operation: Any = None) -> requests.Session:
         return mount(super().get_session(operation=operation), self.transport)
-
-    def get_transport_kwargs(self, operation: Any = None) -> dict[str, Any]:
-        # The requests sent without the run's session (schemathesis drops it for its
-        # `ignored_auth` probes) still carry this hook, so the transport sees them too.
-        kwargs = super().get_transport_kwargs(operation=operation)
-        kwargs["hooks"] = {"response": [self.transport.adopt]}
-        return kwargs
 
 
 def execute(schema: Any, transport: Transport) -> Iterator[events.EngineEvent]:
@@ -158,16 +173,17 @@ def run(
     tallies = {name: Tally() for name in names}
     problems: list[str] = []
     gave_up: list[str] = []
-    for event in execute(schema, transport):
-        if isinstance(event, events.ScenarioFinished):
-            record(event.recorder, tallies, settings)
-        elif isinstance(event, events.NonFatalError):
-            if any(isinstance(cause, GaveUp) for cause in _causes(event.value)):
-                gave_up.append(f"{event.label}: {event.value}")
-            else:
-                problems.append(f"{event.label}: {event.info.message}")
-        elif isinstance(event, events.FatalError):
-            problems.append(f"schemathesis stopped: {event.exception}")
+    with quiet_default_database():
+        for event in execute(schema, transport):
+            if isinstance(event, events.ScenarioFinished):
+                record(event.recorder, tallies, settings)
+            elif isinstance(event, events.NonFatalError):
+                if any(isinstance(cause, GaveUp) for cause in _causes(event.value)):
+                    gave_up.append(f"{event.label}: {event.value}")
+                else:
+                    problems.append(f"{event.label}: {event.info.message}")
+            elif isinstance(event, events.FatalError):
+                problems.append(f"schemathesis stopped: {event.exception}")
     seconds = (time.monotonic() - started) / len(names)
     return [result(name, tallies[name], problems, seconds, gave_up) for name in names]
 

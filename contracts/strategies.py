@@ -76,14 +76,21 @@ def since_values(timestamps: tuple[int, ...]) -> st.SearchStrategy[int]:
     return st.one_of(around, between)
 
 
+def limit_values() -> st.SearchStrategy[int]:
+    """Valid limits: the bounds and the default first, then any value between."""
+    return st.one_of(st.sampled_from([1, 2, 50, MAX_LIMIT]), st.integers(1, MAX_LIMIT))
+
+
 def limits() -> st.SearchStrategy[int | None]:
-    return st.one_of(st.none(), st.sampled_from([1, 2, 50, MAX_LIMIT]), st.integers(1, MAX_LIMIT))
+    """A limit or none (the default applies)."""
+    return st.one_of(st.none(), limit_values())
 
 
 def queries(
     values: Values, *, always: frozenset[str] = frozenset(), never: frozenset[str] = frozenset()
 ) -> st.SearchStrategy[Query]:
-    """Queries in which each parameter is present or absent, unless `always` or `never`.
+    """Queries in which each parameter (`limit` too) is present or absent, unless `always`
+    or `never`.
 
     A filter in `always` is the one under test and also takes near misses; the others take
     only values from the data, so that most queries still find entries to judge.
@@ -99,7 +106,7 @@ def queries(
         action=param("action", filter_values(values.actions, near="action" in always)),
         user_id=param("userId", filter_values(values.users, near="userId" in always)),
         since=param("since", since_values(values.timestamps)),
-        limit=st.none() if "limit" in never else limits(),
+        limit=param("limit", limit_values()),
     )
 
 

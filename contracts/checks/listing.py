@@ -11,6 +11,7 @@ from ..context import Check, Context
 from ..expect import fetch, settled
 from ..model import (
     DEFAULT_LIMIT,
+    MAX_LIMIT,
     Page,
     Query,
     disagreement,
@@ -21,6 +22,7 @@ from ..model import (
 from ..outcome import Skip, Violation
 from ..properties import for_all
 from ..strategies import Values, limits, queries
+from ..window import Window
 
 
 def check_newest_first(ctx: Context) -> None:
@@ -99,9 +101,40 @@ def check_page_size(ctx: Context) -> None:
     for_all(ctx, "audit.page-size", queries(Values.of(ctx.data())), rule)
 
 
+def edge_query(window: Window) -> Query | None:
+    """The window's filters with `limit` set to exactly the number of entries they match.
+
+    A complete window matches its `total`; any other is narrowed by a `since` at the
+    timestamp of its middle entry, so that it shows everything the narrower query
+    matches. None when the window has no entry to count.
+    """
+    query = window.query.filters()
+    if not window.complete and window.entries:
+        query = replace(query, since=window.entries[len(window.entries) // 2]["timestamp"])
+    if not window.covers(query):
+        return None
+    count = len(window.visible(query))
+    return replace(query, limit=count) if 1 <= count <= MAX_LIMIT else None
+
+
+def beside(query: Query) -> list[Query]:
+    """`query` with `limit` one below and one above its own, where those are valid."""
+    limits = (query.page_size - 1, query.page_size + 1)
+    return [replace(query, limit=limit) for limit in limits if 1 <= limit <= MAX_LIMIT]
+
+
 def check_has_more(ctx: Context) -> None:
-    def rule(query: Query) -> None:
-        page = fetch(ctx.client, query)
+    """Judged at the edge of every reference window, then on generated queries.
+
+    At the edge, `limit` is exactly the number of entries matching: there a server that
+    takes a full page to mean that more follow (`hasMore = len(data) == limit`) is wrong,
+    and generated queries land on it only by chance. Beside the first edge, one entry
+    fewer and one more. One request per window, two more, and one again for a window
+    whose `total` moved because entries arrived since it was read.
+    """
+    data = ctx.data()
+
+    def judge(page: Page) -> Page:
         wanted = page.count() > len(page.entries)
         if page.has_more is not wanted:
             raise Violation(
@@ -110,8 +143,20 @@ def check_has_more(ctx: Context) -> None:
                 f"hasMore={page.has_more!r}",
                 page.exchange,
             )
+        return page
 
-    for_all(ctx, "audit.has-more", queries(Values.of(ctx.data())), rule)
+    edges = [query for query in map(edge_query, data.windows) if query is not None]
+    for query in edges:
+        total = judge(fetch(ctx.client, query)).count()
+        if total != query.limit and 1 <= total <= MAX_LIMIT:
+            judge(fetch(ctx.client, replace(query, limit=total)))
+    for query in beside(edges[0]) if edges else ():
+        judge(fetch(ctx.client, query))
+
+    def rule(query: Query) -> None:
+        judge(fetch(ctx.client, query))
+
+    for_all(ctx, "audit.has-more", queries(Values.of(data)), rule)
 
 
 def check_total_before_limit(ctx: Context) -> None:

@@ -11,6 +11,11 @@ from ..model import MAX_FILTER_LENGTH, MAX_LIMIT, MAX_SINCE, Query, disagreement
 from ..outcome import Violation
 
 NOT_INTEGERS = ("abc", "1.5", "", "ten", "10abc", "[1]", "1,2")
+# What a lenient number parser (Python's `int()`) takes for an integer that is not one as
+# written: a digit separator, surrounding space, a `+` sign, digits of another script. An
+# integer parameter is written as JSON writes an integer: ASCII digits, with a `-` only
+# for a negative one (which the bounds refuse on their own).
+LENIENT_INTEGERS = ("1_0", " 5", "5 ", "+5", "\uff15")
 
 
 def reject_all(ctx: Context, name: str, values: tuple[str, ...], why: str) -> None:
@@ -36,14 +41,14 @@ def check_limit_bounds(ctx: Context) -> None:
 
 
 def check_limit_integer(ctx: Context) -> None:
-    reject_all(ctx, "limit", NOT_INTEGERS, "limit must be an integer")
+    reject_all(ctx, "limit", (*NOT_INTEGERS, *LENIENT_INTEGERS), "limit must be an integer")
 
 
 def check_since(ctx: Context) -> None:
     reject_all(
         ctx,
         "since",
-        ("-1", str(MAX_SINCE + 1), *NOT_INTEGERS),
+        ("-1", str(MAX_SINCE + 1), *NOT_INTEGERS, *LENIENT_INTEGERS),
         f"since must be an integer from 0 to {MAX_SINCE}",
     )
     accept_all(ctx, "since", ("0",), "since=0 is valid")
@@ -129,7 +134,12 @@ CHECKS = (
         "and beyond get 400, never a silently clamped page.",
         check_limit_bounds,
     ),
-    Check("params.limit-integer", "A limit that is not an integer gets 400.", check_limit_integer),
+    Check(
+        "params.limit-integer",
+        "A limit that is not an integer of ASCII digits (1.5, 10abc, +5, ' 5', 1_0, "
+        "fullwidth digits) gets 400.",
+        check_limit_integer,
+    ),
     Check(
         "params.since",
         f"since must be an integer from 0 to 2^63-1, else 400; no entry "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +22,18 @@ SEED = 20250101
 # Enough examples that every broken variant is found with this seed, few enough that all
 # variants run in well under a minute.
 MAX_EXAMPLES = 25
+# What a pytester run needs to load the contracts pytest plugin: nothing once the package
+# is installed with its pytest11 entry point; from a checkout whose install predates it,
+# the plugin by name (both at once would register it twice).
+INSTALLED = any(
+    entry.value == "contracts.pytest_plugin"
+    for entry in importlib.metadata.entry_points(group="pytest11")
+)
+PLUGIN: tuple[str, ...] = (
+    ()
+    if INSTALLED
+    else ("-p", "contracts.pytest_plugin", "-W", "ignore::pytest.PytestAssertRewriteWarning")
+)
 
 
 @contextmanager

@@ -30,9 +30,10 @@ VALUES = Values(
     pairs=(("entity.created", "usr_1"), ("x", "system")),
 )
 FILTERS = ("action", "userId", "since")
-# `always` is for the filter under test; `limit` may also be left out with `never`.
-filters = st.frozensets(st.sampled_from(FILTERS))
-left_out = st.frozensets(st.sampled_from((*FILTERS, "limit")))
+PARAMETERS = (*FILTERS, "limit")
+# `always` is for the parameter under test, `never` for those a check leaves out.
+filters = st.frozensets(st.sampled_from(PARAMETERS))
+left_out = st.frozensets(st.sampled_from(PARAMETERS))
 
 
 @given(st.text(min_size=1, max_size=150))

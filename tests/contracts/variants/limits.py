@@ -44,6 +44,22 @@ def limit_float_truncated(world: World, keys: Keys) -> Middleware:
     return rewrite_request(lambda r: replace_param(r, "limit", truncate))
 
 
+@breaks("params.limit-integer", "params.since")
+def integers_parsed_by_int(world: World, keys: Keys) -> Middleware:
+    """Python's `int()` reads the numbers: `1_0`, ` 5`, `+5` and fullwidth digits pass."""
+
+    def lenient(value: str) -> str:
+        try:
+            return str(int(value))
+        except ValueError:
+            return value
+
+    def change(request: web.Request) -> web.Request:
+        return replace_param(replace_param(request, "limit", lenient), "since", lenient)
+
+    return rewrite_request(change)
+
+
 @breaks("params.repeated")
 def repeated_last_wins(world: World, keys: Keys) -> Middleware:
     def change(request: web.Request) -> web.Request:

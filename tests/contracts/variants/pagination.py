@@ -26,6 +26,18 @@ def has_more_off_by_one(world: World, keys: Keys) -> Middleware:
     return rewrite_body(lambda _, b: {**b, "hasMore": b["total"] >= len(b["data"])})
 
 
+@breaks("audit.has-more")
+def has_more_from_page_size(world: World, keys: Keys) -> Middleware:
+    """`hasMore = len(data) == limit`: a full page taken to mean that more follow, wrong
+    only where `total` is exactly the limit."""
+
+    def change(request: web.Request, body: Json) -> Json:
+        limit = int(request.query.get("limit", "50"))
+        return {**body, "hasMore": len(body["data"]) == limit}
+
+    return rewrite_body(change)
+
+
 @breaks("audit.default-limit")
 def default_limit_20(world: World, keys: Keys) -> Middleware:
     def change(request: web.Request) -> web.Request:
