@@ -87,6 +87,9 @@ def exercise(url: str, keys: Keys) -> None:
         newest = get(AUDIT_LOG + "?limit=200").json()["data"]
         pairs = itertools.pairwise(newest)
         tied = next(b["timestamp"] for a, b in pairs if a["timestamp"] == b["timestamp"])
+        # A page exactly as long as the listing: hasMore is false however full it looks.
+        edge = newest[9]["timestamp"]
+        newer = sum(entry["timestamp"] > edge for entry in newest)
         for target in (
             AUDIT_LOG,
             AUDIT_LOG + "?limit=5",
@@ -104,6 +107,8 @@ def exercise(url: str, keys: Keys) -> None:
             AUDIT_LOG + "?limit=500",
             AUDIT_LOG + "?limit=0",
             AUDIT_LOG + "?limit=1.5",
+            AUDIT_LOG + "?limit=+5",
+            AUDIT_LOG + f"?since={edge}&limit={newer}",
             AUDIT_LOG + "?limit=2&limit=3",
             AUDIT_LOG + "?since=-1",
             AUDIT_LOG + "?action=",

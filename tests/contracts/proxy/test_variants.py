@@ -47,6 +47,8 @@ REVEALED = {
     "digit-ids-tied-as-numbers": "audit.tie-order",
     "total-after-limit": "audit.has-more",
     "has-more-off-by-one": "audit.has-more",
+    "has-more-from-page-size": "audit.has-more",
+    "integers-parsed-by-int": "params.limit-integer",
     "default-limit-20": "audit.default-limit",
     "short-page": "audit.page-size",
     "entity-id-omitted-when-null": "entries.entity-id",
