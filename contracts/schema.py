@@ -137,6 +137,13 @@ class _RoutedContext(EngineContext):
     def get_session(self, *, operation: Any = None) -> requests.Session:
         return mount(super().get_session(operation=operation), self.transport)
 
+    def get_transport_kwargs(self, operation: Any = None) -> dict[str, Any]:
+        # The requests sent without the run's session (schemathesis drops it for its
+        # `ignored_auth` probes) still carry this hook, so the transport sees them too.
+        kwargs = super().get_transport_kwargs(operation=operation)
+        kwargs["hooks"] = {"response": [self.transport.adopt]}
+        return kwargs
+
 
 def execute(schema: Any, transport: Transport) -> Iterator[events.EngineEvent]:
     """schemathesis's events for `schema`, every request sent through `transport`.
