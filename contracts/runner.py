@@ -163,7 +163,15 @@ def wait_for(
         return
 
 
-def describe_traffic(traffic: Traffic, checks: float, phases: float) -> str:
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a run: the seconds it took and the requests it sent."""
+
+    seconds: float
+    requests: int
+
+
+def describe_traffic(traffic: Traffic, checks: Part, phases: Part) -> str:
     """One line of what the run cost the server, and where its time went."""
 
     def by_cause(counts: dict[str, int]) -> str:
@@ -175,8 +183,9 @@ def describe_traffic(traffic: Traffic, checks: float, phases: float) -> str:
     return (
         f"traffic: {traffic.requests} requests; retried {by_cause(traffic.retried)}; "
         f"gave up {by_cause(traffic.gave_up)}; waited {traffic.rate_limit_wait:.1f} s on "
-        f"rate limits and {traffic.retry_wait:.1f} s in backoff; "
-        f"{checks:.1f} s in the suite's checks, {phases:.1f} s in schemathesis's phases"
+        f"rate limits and {traffic.retry_wait:.1f} s in backoff; the suite's checks "
+        f"{checks.requests} requests in {checks.seconds:.1f} s, schemathesis's phases "
+        f"{phases.requests} in {phases.seconds:.1f} s"
     )
 
 
@@ -284,11 +293,13 @@ def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Re
     notes = [tls.INSECURE_WARNING] if settings.connection.insecure else []
     with opened(settings, say=say) as run:
         results = [run.check(check) for check in semantic]
-        checks_done = time.monotonic()
+        checks = Part(time.monotonic() - started, run.traffic.requests)
         results += schema.run(settings, schema_checks, run.transport)
-        phases = time.monotonic() - checks_done
+        phases = Part(
+            time.monotonic() - started - checks.seconds, run.traffic.requests - checks.requests
+        )
         notes += run.notes()
-        notes.append(describe_traffic(run.traffic, checks_done - started, phases))
+        notes.append(describe_traffic(run.traffic, checks, phases))
     return Report(
         settings,
         tuple(curl.redact_result(result, settings) for result in results),

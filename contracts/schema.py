@@ -126,8 +126,6 @@ class Tally:
 
     passed: int = 0
     findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
-    # Verdicts set aside: the answer judged was one the transport had given up on.
-    set_aside: int = 0
 
 
 class _RoutedContext(EngineContext):
@@ -138,6 +136,13 @@ class _RoutedContext(EngineContext):
 
     def get_session(self, *, operation: Any = None) -> requests.Session:
         return mount(super().get_session(operation=operation), self.transport)
+
+    def get_transport_kwargs(self, operation: Any = None) -> dict[str, Any]:
+        # The requests sent without the run's session (schemathesis drops it for its
+        # `ignored_auth` probes) still carry this hook, so the transport sees them too.
+        kwargs = super().get_transport_kwargs(operation=operation)
+        kwargs["hooks"] = {"response": [self.transport.adopt]}
+        return kwargs
 
 
 def execute(schema: Any, transport: Transport) -> Iterator[events.EngineEvent]:
@@ -178,7 +183,7 @@ def run(
     with quiet_default_database():
         for event in execute(schema, transport):
             if isinstance(event, events.ScenarioFinished):
-                record(event.recorder, tallies, settings, transport.given_up_cases)
+                record(event.recorder, tallies, settings)
             elif isinstance(event, events.NonFatalError):
                 if any(isinstance(cause, GaveUp) for cause in _causes(event.value)):
                     gave_up.append(f"{event.label}: {event.value}")
@@ -198,20 +203,11 @@ def _causes(error: BaseException) -> list[BaseException]:
     return found
 
 
-def record(
-    recorder: ScenarioRecorder,
-    tallies: Mapping[str, Tally],
-    settings: Settings,
-    given_up: Iterable[str] = (),
-) -> None:
-    set_aside = set(given_up)
+def record(recorder: ScenarioRecorder, tallies: Mapping[str, Tally], settings: Settings) -> None:
     for case_id, nodes in recorder.checks.items():
         for node in nodes:
             tally = tallies.get(node.name)
             if tally is None:
-                continue
-            if case_id in set_aside:
-                tally.set_aside += 1
                 continue
             info = node.failure_info
             if info is None:
@@ -293,13 +289,12 @@ def result(
             tuple(Finding("schemathesis to complete its run", p) for p in problems),
             seconds,
         )
-    if persisted or tally.set_aside:
+    if persisted:
         return CheckResult(
             PREFIX + name,
             summary,
             Status.INCONCLUSIVE,
-            "a transient answer persisted through every retry"
-            + (f" ({persisted[0]})" if persisted else ""),
+            f"a transient answer persisted through every retry ({persisted[0]})",
             (),
             seconds,
         )

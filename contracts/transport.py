@@ -37,9 +37,6 @@ TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 DROPPED = "connection"
 # The first backoff; each further attempt doubles it, up to `Connection.max_retry_wait`.
 FIRST_BACKOFF_SECONDS = 0.1
-# schemathesis names each generated request with this header; a request given up is
-# remembered by it, so the check that sent it can be told apart.
-CASE_ID_HEADER = "X-Schemathesis-TestCaseId"
 # A request carrying this header has its target sent exactly as the header says; the
 # header itself is taken out before sending.
 VERBATIM_TARGET = "X-Contracts-Verbatim-Target"
@@ -157,8 +154,6 @@ class Transport:
     sleep: Callable[[float], None] = time.sleep
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
     limiter: Limiter | None = None
-    # schemathesis's ids of the requests given up, to tell which checks could not judge.
-    given_up_cases: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -166,11 +161,18 @@ class Transport:
             self.limiter = Limiter(self.connection.rate_limit, self.clock, self.sleep)
 
     def deliver(
-        self, send: Callable[[], requests.Response], request: requests.PreparedRequest
+        self,
+        send: Callable[[], requests.Response],
+        request: requests.PreparedRequest,
+        *,
+        first: int = 0,
     ) -> requests.Response:
-        """Send until an answer is not transient; `GaveUp` when one stays transient."""
+        """Send until an answer is not transient; `GaveUp` when one stays transient.
+
+        `first` is the number of attempts already made elsewhere (see `adopt`).
+        """
         attempts = self.connection.retries + 1
-        for attempt in range(attempts):
+        for attempt in range(first, attempts):
             self._pace()
             with self._lock:
                 self.traffic.requests += 1
@@ -187,12 +189,40 @@ class Transport:
                 asked = retry_after(response.headers.get("Retry-After"), self.now())
                 last = response
             if attempt + 1 == attempts:
-                self._give_up(cause, request)
+                self._give_up(cause)
                 raise GaveUp(cause, attempts, request=request, response=last)
             if last is not None:
                 last.close()
             self._wait(cause, attempt, asked)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def adopt(self, response: requests.Response, **send: Any) -> requests.Response | None:
+        """A `requests` response hook for requests sent on a session without the adapter.
+
+        schemathesis sends a few requests (its `ignored_auth` probes) on sessions it makes
+        and drops at once, out of reach. The hook, passed with every request, counts those
+        after the fact and sends a transient one again through the transport, so it is
+        retried and given up like any other. (A connection they lose is not seen: it
+        raises before any hook.) Returns the answer that replaces `response`, if any.
+        """
+        if isinstance(response.connection, Adapter) and response.connection.transport is self:
+            return None
+        with self._lock:
+            self.traffic.requests += 1
+        if response.status_code not in TRANSIENT_STATUSES:
+            return None
+        cause = str(response.status_code)
+        request = response.request
+        if self.connection.retries == 0:
+            self._give_up(cause)
+            raise GaveUp(cause, 1, request=request, response=response)
+        self._wait(cause, 0, retry_after(response.headers.get("Retry-After"), self.now()))
+        response.close()
+        again = Adapter(self)
+        try:
+            return self.deliver(lambda: again.send_once(request, **send), request, first=1)
+        finally:
+            again.close()
 
     def _pace(self) -> None:
         if self.limiter is not None:
@@ -216,12 +246,9 @@ class Transport:
             else:
                 self.traffic.retry_wait += self.clock() - started
 
-    def _give_up(self, cause: str, request: requests.PreparedRequest) -> None:
+    def _give_up(self, cause: str) -> None:
         with self._lock:
             self.traffic.gave_up[cause] += 1
-            case = request.headers.get(CASE_ID_HEADER)
-            if case:
-                self.given_up_cases.add(str(case))
 
 
 class _VerbatimTarget(HTTPConnectionPool):
@@ -273,15 +300,18 @@ class Adapter(HTTPAdapter):
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
-        def once() -> requests.Response:
-            if not self.transport.connection.insecure:
-                return super(Adapter, self).send(request, *args, **kwargs)
-            # --insecure is said once in the report; urllib3 would say it on every request.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", InsecureRequestWarning)
-                return super(Adapter, self).send(request, *args, **kwargs)
+        return self.transport.deliver(lambda: self.send_once(request, *args, **kwargs), request)
 
-        return self.transport.deliver(once, request)
+    def send_once(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        """One attempt, as `requests` sends it."""
+        if not self.transport.connection.insecure:
+            return super().send(request, *args, **kwargs)
+        # --insecure is said once in the report; urllib3 would say it on every request.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InsecureRequestWarning)
+            return super().send(request, *args, **kwargs)
 
 
 def mount(session: requests.Session, transport: Transport) -> requests.Session:

@@ -13,8 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.client import Auth, Client, Request, Response, Unreachable
-from contracts.settings import Role, Settings
+from contracts.outcome import Inconclusive
+from contracts.settings import Connection, Role, Settings
 from mockserver import ThreadedServer
+from tests.gateway import ForwardProxy, proxied
 
 ADMIN_KEY = "alk_a_0123456789abcdef"
 MEMBER_KEY = "alk_m_0123456789abcdef"
@@ -160,3 +162,101 @@ def test_a_server_that_does_not_answer_is_unreachable_with_the_reason() -> None:
     with pytest.raises(Unreachable, match=r"GET http://127\.0\.0\.1:\d+/p: .*[Rr]efused"):
         client.get("/p")
     client.close()
+
+
+async def headers_seen(request: web.Request) -> web.Response:
+    return web.json_response({"target": request.raw_path, "headers": dict(request.headers)})
+
+
+async def unavailable(request: web.Request) -> web.Response:
+    return web.json_response({"error": "later"}, status=503)
+
+
+@pytest.fixture(scope="module")
+def gateway_like_url() -> Iterator[str]:
+    """A server that answers only under a path prefix, as a gateway does."""
+    app = web.Application()
+    app.router.add_get("/gw/echo", headers_seen)
+    app.router.add_get("/gw/unavailable", unavailable)
+    with ThreadedServer(app) as server:
+        yield server.url
+
+
+def connected(url: str, **connection: object) -> Client:
+    return Client(
+        Settings(
+            base_url=url,
+            admin_key=ADMIN_KEY,
+            member_key=MEMBER_KEY,
+            seed=1,
+            connection=Connection(**connection),  # type: ignore[arg-type]
+        )
+    )
+
+
+def test_a_base_url_with_a_path_prefix_prefixes_every_target_as_written(
+    gateway_like_url: str,
+) -> None:
+    client = connected(gateway_like_url + "/gw")
+    exchange = client.send("GET", "/echo", raw_query="since=%zz&x=%2f")
+    client.close()
+    assert json.loads(exchange.response.body)["target"] == "/gw/echo?since=%zz&x=%2f"
+    assert exchange.base_url == gateway_like_url + "/gw"
+
+
+def test_the_connections_headers_go_with_every_request_and_are_kept_by_name_only(
+    gateway_like_url: str,
+) -> None:
+    client = connected(
+        gateway_like_url + "/gw", headers=(("X-Gateway-Key", "gw-secret"), ("X-Tenant", "t-9"))
+    )
+    exchanges = [client.get("/echo"), client.get("/echo", auth=Auth.none())]
+    client.close()
+    for exchange in exchanges:
+        seen = json.loads(exchange.response.body)["headers"]
+        assert seen["X-Gateway-Key"] == "gw-secret"
+        assert seen["X-Tenant"] == "t-9"
+        assert "X-Contracts-Verbatim-Target" not in seen
+        assert exchange.request.headers == ("X-Gateway-Key", "X-Tenant")
+        assert "gw-secret" not in repr(exchange.request)
+
+
+def test_a_transient_answer_that_persists_is_inconclusive_and_counted(
+    gateway_like_url: str,
+) -> None:
+    client = connected(gateway_like_url + "/gw", retries=2, max_retry_wait=0.01)
+    with pytest.raises(
+        Inconclusive, match=r"/gw/unavailable: the server answered 503 on each of 3"
+    ) as raised:
+        client.get("/unavailable")
+    client.close()
+    assert raised.value.cause == "503"
+    traffic = client.transport.traffic
+    assert (traffic.requests, traffic.retried, traffic.gave_up) == (3, {"503": 2}, {"503": 1})
+
+
+@pytest.fixture
+def forward_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[ForwardProxy]:
+    with proxied(monkeypatch) as proxy:
+        yield proxy
+
+
+def test_http_proxy_from_the_environment_carries_the_requests(
+    forward_proxy: ForwardProxy, gateway_like_url: str
+) -> None:
+    client = connected(gateway_like_url + "/gw")
+    exchange = client.send("GET", "/echo", raw_query="since=%zz")
+    client.close()
+    assert exchange.response.status == 200
+    assert forward_proxy.targets == [gateway_like_url + "/gw/echo?since=%zz"]
+    assert json.loads(exchange.response.body)["target"] == "/gw/echo?since=%zz"
+
+
+def test_no_proxy_sends_the_hosts_it_names_directly(
+    forward_proxy: ForwardProxy, gateway_like_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    client = connected(gateway_like_url + "/gw")
+    assert client.get("/echo").response.status == 200
+    client.close()
+    assert forward_proxy.targets == []

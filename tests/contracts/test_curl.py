@@ -6,14 +6,24 @@ import os
 import shlex
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.client import Auth, Client, Request
-from contracts.curl import double_quoted, for_request, redact, render
-from contracts.settings import Role, Settings
+from contracts.curl import (
+    INCIDENTAL_HEADERS,
+    double_quoted,
+    for_request,
+    header_variable,
+    redact,
+    redact_result,
+    render,
+)
+from contracts.outcome import CheckResult, Finding, Status
+from contracts.settings import Connection, Role, Settings
 
 ADMIN_KEY = "alk_a_6435a5d56d7c5f50f5ab51bfdf203602"
 MEMBER_KEY = "alk_m_dd88877101aaa7ad9722b2444f031484"
@@ -111,3 +121,65 @@ def test_a_key_that_contains_another_is_replaced_whole() -> None:
 
 def test_an_empty_key_redacts_nothing() -> None:
     assert redact("text", {Role.OTHER_ADMIN: ""}) == "text"
+
+
+header_names = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,20}", fullmatch=True).filter(
+    lambda name: name.lower() not in INCIDENTAL_HEADERS | {"authorization"}
+)
+header_values = st.text(
+    st.characters(codec="ascii", min_codepoint=33, max_codepoint=126), min_size=4, max_size=40
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [
+        ("X-Gateway-Key", "CONTRACT_HEADER_X_GATEWAY_KEY"),
+        ("x-tenant", "CONTRACT_HEADER_X_TENANT"),
+        ("Ocp-Apim-Subscription-Key", "CONTRACT_HEADER_OCP_APIM_SUBSCRIPTION_KEY"),
+    ],
+)
+def test_a_connection_header_is_named_by_its_variable(name: str, variable: str) -> None:
+    assert header_variable(name) == variable
+
+
+def test_a_connection_header_is_reproduced_with_its_variable_in_double_quotes() -> None:
+    request = Request("GET", "/p", (), Auth.none(), headers=("X-Gateway-Key",))
+    assert for_request("https://h/gateway", request) == (
+        'curl -sS -i -H "X-Gateway-Key: $CONTRACT_HEADER_X_GATEWAY_KEY" https://h/gateway/p'
+    )
+
+
+@given(st.dictionaries(header_names, header_values, min_size=1, max_size=3))
+def test_a_rendered_request_never_shows_a_hidden_headers_value(headers: dict[str, str]) -> None:
+    command = render("GET", "http://h/p", authorization=None, headers=headers, hidden=list(headers))
+    for name, value in headers.items():
+        assert value not in command
+        assert f"${header_variable(name)}" in command
+
+
+@given(
+    st.lists(
+        st.tuples(header_names, header_values),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda h: h[0].lower(),
+    ),
+    st.text(),
+)
+def test_no_result_keeps_a_header_value_or_a_key_in_any_text(
+    headers: list[tuple[str, str]], filler: str
+) -> None:
+    run = replace(SETTINGS, connection=Connection(headers=tuple(headers)))
+    secrets = [ADMIN_KEY, MEMBER_KEY, *(value for _, value in headers)]
+    leak = filler + filler.join(secrets) + filler
+    finding = Finding(leak, leak, curl=leak, response=leak)
+    result = redact_result(CheckResult("c", "summary", Status.FAILED, leak, (finding,)), run)
+    texts = [
+        result.reason,
+        *(f for x in result.findings for f in (x.expected, x.got, x.curl, x.response)),
+    ]
+    for text in texts:
+        assert text is not None
+        for secret in secrets:
+            assert secret not in text

@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 import socket
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.typedefs import Handler
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts import schema
+from contracts import junit, schema
 from contracts.checks import CHECKS
-from contracts.client import Client, Unreachable
+from contracts.client import Auth, Client, Exchange, Request, Response, Unreachable
 from contracts.context import Check, Context
-from contracts.outcome import CheckResult, Skip, Status, Violation
-from contracts.runner import Report, UnknownCheck, check_names, run_check, run_suite, selected
-from contracts.settings import Settings
+from contracts.outcome import CheckResult, Inconclusive, Skip, Status, Violation
+from contracts.report import render
+from contracts.runner import (
+    Part,
+    Report,
+    UnknownCheck,
+    check_names,
+    describe_traffic,
+    probe,
+    run_check,
+    run_suite,
+    selected,
+    wait_for,
+)
+from contracts.settings import Connection, Role, Settings
+from contracts.tls import INSECURE_WARNING, CertificateProblem
+from contracts.traffic import Traffic
+from contracts.transport import DROPPED
+from mockserver.domain.models import World
+from tests.contracts.harness import serving as serving_mock
+from tests.contracts.harness import settings_for
+from tests.contracts.variants import Keys
+from tests.gateway import gateway
 
 SEMANTIC = [check.name for check in CHECKS]
 SCHEMA = [name.removeprefix(schema.PREFIX) for name in schema.check_names()]
@@ -117,3 +144,166 @@ def test_a_server_that_does_not_answer_stops_the_run() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(Unreachable):
         run_suite(settings(base_url=f"http://127.0.0.1:{port}"))
+
+
+def test_a_transient_that_persisted_makes_the_check_inconclusive_not_failed() -> None:
+    result = run(Inconclusive("GET /p: the server answered 503 on each of 5 attempts", "503"))
+    assert result.status is Status.INCONCLUSIVE
+    assert result.reason == (
+        "a transient answer persisted: GET /p: the server answered 503 on each of 5 attempts"
+    )
+    assert not result.findings
+
+
+class StartingClient(Client):
+    """A client whose server answers from its `answers_after`-th request on."""
+
+    def __init__(self, answers_after: int, error: Unreachable | None = None) -> None:
+        super().__init__(settings("https://staging.example"))
+        self.asked = 0
+        self.answers_after = answers_after
+        self.error = error or Unreachable("GET https://staging.example/p: refused")
+
+    def get(
+        self, path: str, params: Sequence[tuple[str, str]] = (), *, auth: Auth | Role = Role.ADMIN
+    ) -> Exchange:
+        self.asked += 1
+        if self.asked < self.answers_after:
+            raise self.error
+        return Exchange(
+            "https://staging.example", Request("GET", path, (), Auth.none()), Response(503, {}, b"")
+        )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_wait_for_says_it_waits_and_goes_on_once_the_server_answers_with_any_status() -> None:
+    clock, said = Clock(), list[str]()
+    client = StartingClient(answers_after=4)
+    wait_for(client, 30, said.append, clock=clock, sleep=clock.sleep)
+    assert client.asked == 4
+    assert said == [
+        "waiting up to 30 s for https://staging.example to answer",
+        "https://staging.example answered after 1.5 s",
+    ]
+
+
+def test_wait_for_gives_up_with_unreachable_when_the_time_is_over() -> None:
+    clock, said = Clock(), list[str]()
+    client = StartingClient(answers_after=10**6)
+    with pytest.raises(Unreachable, match=r"refused \(no answer within 2 s\)$"):
+        wait_for(client, 2, said.append, clock=clock, sleep=clock.sleep)
+    assert clock.now == pytest.approx(102.0)
+    assert client.asked == 5
+    assert said == ["waiting up to 2 s for https://staging.example to answer"]
+
+
+def test_wait_for_stops_at_once_at_a_certificate_problem() -> None:
+    clock = Clock()
+    client = StartingClient(answers_after=10**6, error=CertificateProblem("h: expired"))
+    with pytest.raises(CertificateProblem):
+        wait_for(client, 60, lambda line: None, clock=clock, sleep=clock.sleep)
+    assert client.asked == 1
+
+
+def test_a_server_answering_only_transients_has_answered() -> None:
+    client = StartingClient(
+        answers_after=10**6, error=Inconclusive("GET /p: 503 five times", "503")
+    )
+    probe(client)
+
+
+def test_a_connection_dropped_every_time_is_no_answer_and_hints_at_a_client_certificate() -> None:
+    client = StartingClient(answers_after=10**6, error=Inconclusive("GET /p: dropped", DROPPED))
+    with pytest.raises(Unreachable, match=r"dropped \(if the server asks for a client certificate"):
+        probe(client)
+
+
+def test_the_traffic_line_counts_by_cause_and_says_where_the_time_went() -> None:
+    traffic = Traffic(
+        requests=1200,
+        retried=Counter({"503": 11, "429": 2}),
+        rate_limit_wait=9.94,
+        retry_wait=1.26,
+    )
+    assert describe_traffic(traffic, Part(30.04, 900), Part(8.0, 300)) == (
+        "traffic: 1200 requests; retried 13 (429: 2, 503: 11); gave up 0; waited 9.9 s on "
+        "rate limits and 1.3 s in backoff; the suite's checks 900 requests in 30.0 s, "
+        "schemathesis's phases 300 in 8.0 s"
+    )
+
+
+GATEWAY_KEY = "gwk-7d1c0ffee2b4a9e1"
+
+
+@web.middleware
+async def echoes_the_gateway_key(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A broken server that fails the project endpoint and shows every header it was sent."""
+    if request.path == "/api/v1/project":
+        return web.json_response(
+            {"error": {"code": "boom", "message": f"headers: {dict(request.headers)}"}},
+            status=500,
+            headers={"X-Echo": request.headers.get("X-Gateway-Key", "")},
+        )
+    return await handler(request)
+
+
+def test_no_header_value_shows_in_any_output_even_when_the_server_echoes_it(
+    contract_world: World, contract_keys: Keys
+) -> None:
+    with serving_mock(contract_world, [echoes_the_gateway_key]) as url:
+        run = settings_for(
+            url,
+            contract_keys,
+            max_examples=5,
+            select=("project", "schema.not_a_server_error"),
+            connection=Connection(headers=(("X-Gateway-Key", GATEWAY_KEY),)),
+        )
+        report = run_suite(run)
+    assert report.failed, render(report)
+    outputs = {
+        "report": render(report),
+        "junit": ET.tostring(junit.to_xml(report), encoding="unicode"),
+        "results": repr(report.results),
+    }
+    for name, text in outputs.items():
+        assert GATEWAY_KEY not in text, name
+    # Results keep the request sent, key included, for a reproduction to name by its variable.
+    assert contract_keys.admin[0] not in outputs["report"] + outputs["junit"]
+    assert "$CONTRACT_HEADER_X_GATEWAY_KEY" in outputs["report"]
+
+
+def test_a_run_fills_the_traffic_and_says_it_in_the_notes(
+    contract_world: World, contract_keys: Keys
+) -> None:
+    with serving_mock(contract_world) as url:
+        report = run_suite(settings_for(url, contract_keys, select=("project",)))
+    assert report.traffic.requests > 5
+    (line,) = [note for note in report.notes if note.startswith("traffic: ")]
+    assert line.startswith(f"traffic: {report.traffic.requests} requests; retried 0; gave up 0;")
+
+
+def test_insecure_is_said_once_in_the_notes(contract_world: World, contract_keys: Keys) -> None:
+    with serving_mock(contract_world) as url, gateway(url, rate_limit=10**4, fail_share=0) as gw:
+        run = settings_for(
+            gw.url, contract_keys, select=("project",), connection=Connection(insecure=True)
+        )
+        report = run_suite(run)
+    assert report.passed, render(report)
+    assert report.notes[0] == INSECURE_WARNING
+    assert report.settings.base_url == gw.url
+
+
+def test_an_unusable_certificate_file_stops_the_run_before_any_request(tmp_path: Path) -> None:
+    run = replace(settings(), connection=Connection(ca_bundle=tmp_path / "missing.pem"))
+    with pytest.raises(CertificateProblem, match=r"^127\.0\.0\.1:1: cannot use the CA bundle"):
+        run_suite(run)

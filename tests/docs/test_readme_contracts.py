@@ -9,6 +9,7 @@ import pytest
 
 from contracts import check_names
 from contracts.cli import ENVIRONMENT, build_parser
+from contracts.curl import HEADER_VARIABLE_PREFIX
 from tests import REPO_ROOT
 from tests.contracts.harness import PLUGIN
 
@@ -51,7 +52,10 @@ def test_every_documented_flag_and_variable_exists() -> None:
     text = before + after.split("\n### ", 1)[1]
     flags = set(re.findall(r"(--[a-z][a-z-]+)", build_parser().format_help()))
     assert set(re.findall(r"(--[a-z][a-z-]+)", text)) <= flags
-    assert set(re.findall(r"\b(CONTRACT_[A-Z_]+)\b", section())) <= set(ENVIRONMENT.values())
+    variables = set(re.findall(r"\b(CONTRACT_[A-Z_]+)\b", section()))
+    # A reproduction names a --header value by a variable made from the header's name.
+    placeholders = {v for v in variables if v.startswith(HEADER_VARIABLE_PREFIX)}
+    assert variables - placeholders <= set(ENVIRONMENT.values())
 
 
 def test_every_flag_of_the_pytest_form_is_one_pytest_has(pytester: pytest.Pytester) -> None:
