@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import options
+from . import options, tls
 from .client import Unreachable
 from .options import OPTIONS, UsageError
 
@@ -28,6 +28,7 @@ from .options import OPTIONS, UsageError
 from .publish import EXIT_FAILED as EXIT_FAILED
 from .publish import EXIT_INCONCLUSIVE, EXIT_PASSED, EXIT_USAGE, publish
 from .runner import check_names, run_suite
+from .tls import CertificateProblem
 
 # Each option's environment variable, by its name in Settings' style.
 ENVIRONMENT = {option.dest: option.variable for option in OPTIONS}
@@ -114,12 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"contracts: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if settings.connection.insecure:
-        print(
-            "contracts: warning: --insecure: the server's certificate is not verified",
-            file=sys.stderr,
-        )
+        # On stderr before the run, beside the same note in the report: a security
+        # warning is seen when it matters, and kept with the results.
+        print(f"contracts: {tls.INSECURE_WARNING}", file=sys.stderr)
     try:
         outcome = run_suite(settings)
+    except CertificateProblem as error:
+        print(f"contracts: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except Unreachable as error:
         print(f"contracts: error: the server does not answer: {error}", file=sys.stderr)
         return EXIT_USAGE

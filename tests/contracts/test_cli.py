@@ -19,9 +19,11 @@ from contracts.cli import (
 )
 from contracts.options import OPTIONS
 from contracts.runner import selected
+from contracts.tls import INSECURE_WARNING
 from mockserver.domain.models import World
 from tests.contracts.harness import serving
 from tests.contracts.variants import BROKEN, Keys
+from tests.gateway import gateway
 
 CHEAP = "auth,errors.envelope,params.limit-bounds,audit.since"
 
@@ -252,7 +254,7 @@ def test_insecure_warns_on_stderr(contract_keys: Keys, capsys: pytest.CaptureFix
     url = f"http://127.0.0.1:{free_port()}"
     assert main([*arguments(url, contract_keys), "--insecure"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "contracts: warning: --insecure: the server's certificate is not verified"
+    assert err[0] == "contracts: " + INSECURE_WARNING
     assert "does not answer" in err[1]
 
 
@@ -288,3 +290,17 @@ def test_a_subcommand_not_installed_is_one_line_and_exit_2(
     assert capsys.readouterr().err == (
         "contracts: error: proxy is not available in this installation\n"
     )
+
+
+def test_a_certificate_problem_is_one_line_naming_the_host(
+    contract_keys: Keys, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The gateway's CA is made for this run, so nothing the environment trusts signs it.
+    for variable in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(variable, raising=False)
+    with gateway(f"http://127.0.0.1:{free_port()}", fail_share=0.0) as front:
+        assert main(arguments(front.url, contract_keys)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("contracts: error: ") and "127.0.0.1" in err, err
+    assert "does not answer" not in err, err
