@@ -1,7 +1,7 @@
 """Speed and scale of the mock against a bare aiohttp handler, measured side by side.
 
     python -m benchmarks.scale            # the full run, about 10 minutes
-    python -m benchmarks.scale --short    # small worlds, a second per figure (what CI runs)
+    python -m benchmarks.scale --short    # small worlds, few shapes, a second per figure (CI)
 
 For each world size (10,000 and 1,000,000 entries) it starts the mock as users run it,
 with the default flags (control API, journal and CORS on; the default event loop,
@@ -92,10 +92,30 @@ class Plan:
     connections: int
     # Each figure is the median of this many runs, the ceiling and the shapes taken in turn.
     rounds: int
+    # The query shapes driven on the default mock, by name; empty: every shape.
+    shapes: tuple[str, ...] = ()
+    # Rounds of the in-process request path, and requests in each.
+    request_path_rounds: int = 7
+    request_path_requests: int = 5_000
+    # Tests of each fixture, and rounds, of the pytest fixtures' cost.
+    plugin_tests: int = 50
+    plugin_rounds: int = 3
 
 
 FULL = Plan(sizes=(10_000, 1_000_000), seconds=3, connections=32, rounds=3)
-SHORT = Plan(sizes=(2_000, 20_000), seconds=1, connections=32, rounds=1)
+# What CI runs, in about two minutes: every figure and target once, on fewer shapes
+# and smaller samples; its figures say that the benchmark works, not what it measures.
+SHORT = Plan(
+    sizes=(2_000, 20_000),
+    seconds=1,
+    connections=32,
+    rounds=1,
+    shapes=SIDE_SHAPES,
+    request_path_rounds=2,
+    request_path_requests=1_000,
+    plugin_tests=5,
+    plugin_rounds=1,
+)
 
 
 @dataclass(slots=True)
@@ -233,7 +253,11 @@ def measure_size(entries: int, plan: Plan, cpus: tuple[int | None, int | None]) 
     with ExitStack() as stack:
         server = stack.enter_context(mock(entries, *DEFAULT_FLAGS, key=key, cpu=server_cpu))
         rss_at_start = memory_mb(server.process.pid)
-        shapes = query_shapes(server.url, key)
+        shapes = [
+            (name, path)
+            for name, path in query_shapes(server.url, key)
+            if not plan.shapes or name in plan.shapes
+        ]
         side_paths = [(name, path) for name, path in shapes if name in SIDE_SHAPES]
         # The first query of a filter value builds its index.
         warm_up(server, [(path, key) for _, path in shapes])
@@ -513,7 +537,7 @@ def machine() -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--short", action="store_true", help="small worlds, 1 s per figure (CI)")
+    parser.add_argument("--short", action="store_true", help="small, quick (CI)")
     parser.add_argument("--out", type=Path, help="folder for scale.json and scale.png")
     args = parser.parse_args()
     plan = SHORT if args.short else FULL
@@ -532,8 +556,10 @@ def main() -> int:
     if load_before > BUSY_LOAD:
         print(f"scale: the machine is busy (load {load_before:.1f}): expect low, noisy figures")
     runs = [measure_size(entries, plan, cpus) for entries in plan.sizes]
-    inside = request_path.measure(plan.sizes[0])
-    plugin = plugin_cost.measure(*((20, 1) if args.short else (50, 3)))
+    inside = request_path.measure(
+        plan.sizes[0], requests=plan.request_path_requests, rounds=plan.request_path_rounds
+    )
+    plugin = plugin_cost.measure(plan.plugin_tests, plan.plugin_rounds)
     workers = measure_workers(plan.sizes[-1], plan)
     report: dict[str, Any] = {
         "command": "python -m benchmarks.scale" + (" --short" if args.short else ""),

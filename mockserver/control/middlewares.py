@@ -32,17 +32,19 @@ def control_middleware(
 
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if is_control_path(request.path):
+        path = request.path
+        if is_control_path(path):
             return await handler(request)
         # Wall-clock time, never the mock clock: a frozen clock must not make every
         # request take no time.
         started = perf_counter()
-        arrival = Arrival(request.method, request.rel_url, request.headers, clock.now_ms())
+        method = request.method
+        arrival = Arrival(method, request.rel_url, request.headers, clock.now_ms())
         journal.record(arrival)
         request[journal_record_key] = arrival
         response: web.StreamResponse | None = None
         try:
-            fault = faults.take(request.method, request.path)
+            fault = faults.take(method, path)
             if fault is None:
                 response = await handler(request)
             else:
