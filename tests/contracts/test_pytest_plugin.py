@@ -23,6 +23,14 @@ from tests.contracts.variants import BROKEN, Keys
 
 pytest_plugins = ["pytester"]
 
+
+@pytest.fixture(autouse=True)
+def _inner_runs_configured(pytester: pytest.Pytester) -> None:
+    """The runs below are a team's own pytest: give them the one setting pytest-asyncio
+    (installed beside the suite) warns about when a project leaves it unset."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+
+
 EXAMPLE = REPO_ROOT / "examples" / "contract_suite"
 # Fewer examples than the command's tests take: these tests are about the pytest form,
 # and every variant they use is caught with this many.
