@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 
 from benchmarks.harness import key_of, mock, mock_keys
+from contracts.report import traffic_line
 from contracts.runner import Report, run_suite
 from contracts.schema import PREFIX
 from contracts.settings import DEFAULT_MAX_EXAMPLES, Connection, Settings
@@ -87,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  the suite's checks   {ours:7.1f} s")
     print(f"  schemathesis         {theirs:7.1f} s")
     print(f"  gateway answered     {dict(sorted(answered.items()))}")
-    print(next(note for note in report.notes if note.startswith("traffic: ")))
+    print(traffic_line(report.traffic))
+    print(next(note for note in report.notes if note.startswith("time: ")))
     if counts["failed"]:
         raise SystemExit(1)
 

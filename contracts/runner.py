@@ -171,21 +171,11 @@ class Part:
     requests: int
 
 
-def describe_traffic(traffic: Traffic, checks: Part, phases: Part) -> str:
-    """One line of what the run cost the server, and where its time went."""
-
-    def by_cause(counts: dict[str, int]) -> str:
-        total = sum(counts.values())
-        if not total:
-            return "0"
-        return f"{total} ({', '.join(f'{c}: {n}' for c, n in sorted(counts.items()))})"
-
+def describe_time(checks: Part, phases: Part) -> str:
+    """Where the run's time and requests went (the report's traffic line counts the rest)."""
     return (
-        f"traffic: {traffic.requests} requests; retried {by_cause(traffic.retried)}; "
-        f"gave up {by_cause(traffic.gave_up)}; waited {traffic.rate_limit_wait:.1f} s on "
-        f"rate limits and {traffic.retry_wait:.1f} s in backoff; the suite's checks "
-        f"{checks.requests} requests in {checks.seconds:.1f} s, schemathesis's phases "
-        f"{phases.requests} in {phases.seconds:.1f} s"
+        f"time: the suite's checks {checks.requests} requests in {checks.seconds:.1f} s, "
+        f"schemathesis's phases {phases.requests} in {phases.seconds:.1f} s"
     )
 
 
@@ -299,7 +289,7 @@ def run_suite(settings: Settings, *, say: Callable[[str], None] = _stderr) -> Re
             time.monotonic() - started - checks.seconds, run.traffic.requests - checks.requests
         )
         notes += run.notes()
-        notes.append(describe_traffic(run.traffic, checks, phases))
+        notes.append(describe_time(checks, phases))
     return Report(
         settings,
         tuple(curl.redact_result(result, settings) for result in results),

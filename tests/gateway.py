@@ -52,6 +52,8 @@ HOP_BY_HOP = frozenset(
     }
 )
 STARTUP_SECONDS = 10.0
+# Floating-point slack when a bucket's refill is compared with a whole token.
+TOKEN_ROUNDING = 1e-9
 
 
 @dataclass
@@ -70,7 +72,8 @@ class Bucket:
         """0 when a request may pass now, else the seconds until one may."""
         self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
         self._at = now
-        if self._tokens >= 1:
+        # A slot's worth of time refills a token to within rounding, not always to 1.0.
+        if self._tokens >= 1 - TOKEN_ROUNDING:
             self._tokens -= 1
             return 0.0
         return (1 - self._tokens) / self.rate

@@ -169,4 +169,4 @@ def test_a_default_run_through_a_flaky_gateway_has_no_false_failure() -> None:
     # schemathesis's probes (at most two) go on a session of their own, uncounted.
     assert 0 <= sum(gw.answered.values()) - traffic.requests <= 2
     assert gw.answered[503] >= traffic.retried["503"]
-    assert any(note.startswith("traffic: ") for note in report.notes)
+    assert any(note.startswith("time: ") for note in report.notes)
