@@ -33,6 +33,14 @@ from benchmarks.wrk import WrkResult
 MEMORY_GROWTH_LIMIT = 0.10
 
 
+def memory_grew(rss_warm: float, rss_end: float) -> str | None:
+    """The failure when memory after the whole load exceeds memory after the warm-up by
+    more than `MEMORY_GROWTH_LIMIT` (a leak), else None."""
+    if rss_end > rss_warm * (1 + MEMORY_GROWTH_LIMIT):
+        return f"memory grew {rss_end / rss_warm - 1:.0%} (limit {MEMORY_GROWTH_LIMIT:.0%})"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     connections: int
@@ -125,8 +133,8 @@ def main() -> int:
             failures.append(f"{socket_errors} socket errors or timeouts")
         if non_2xx:
             failures.append(f"{non_2xx} non-2xx answers to valid requests")
-        if rss_end > rss_warm * (1 + MEMORY_GROWTH_LIMIT):
-            failures.append(f"memory grew {rss_end / rss_warm - 1:.0%} (limit 10%)")
+        if grew := memory_grew(rss_warm, rss_end):
+            failures.append(grew)
     # The block's end sent SIGTERM and waited for the server to stop.
     code = server.process.returncode
     if code != 0:

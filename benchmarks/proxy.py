@@ -36,11 +36,10 @@ from benchmarks.harness import (
     warm_up,
 )
 from benchmarks.load import Plan as LoadPlan
-from benchmarks.load import drive_until, request_mix
+from benchmarks.load import drive_until, memory_grew, request_mix
 from benchmarks.wrk import pinned
 
 ADDED_P50_LIMIT_MS = 1.0
-MEMORY_GROWTH_LIMIT = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +168,8 @@ def memory(
     errors = sum(r.socket_errors + r.timeouts for r in runs)
     if errors:
         failures.append(f"{errors} socket errors or timeouts")
-    if rss_end > rss_warm * (1 + MEMORY_GROWTH_LIMIT):
-        failures.append(f"memory grew {rss_end / rss_warm - 1:.0%} (limit 10%)")
+    if grew := memory_grew(rss_warm, rss_end):
+        failures.append(grew)
     return failures
 
 
