@@ -1,15 +1,20 @@
-"""The CPU time the app spends on one request, in-process: routing, middlewares, handler.
+"""The CPU time the server spends on one request, in-process: from the bytes that arrive
+to the bytes it writes back.
 
     python -m benchmarks.request_path
 
 It builds the mock with the control API on (the default) and off, and the floor (the
-bare aiohttp handler of `benchmarks.ceiling`), and has each handle the same prepared
-requests one after another, with no socket and no event-loop wake-up between them. What
-is left out (parsing, writing, the loop) is the same for all three, so the differences
-are what the mock's own request path costs: with the control API on rather than off,
-the journal, the faults and the coverage. Measured this way the figure hardly moves
-with other work on the machine, unlike a load test's. Each figure is the fastest of
-several rounds, the rounds taking the apps in turn.
+bare aiohttp handler of `benchmarks.ceiling`), and serves each on 32 connections whose
+far ends are in memory, each sending its next request once answered, as wrk's do:
+aiohttp's own protocol parses the requests, the app answers them and the response is
+serialized as for a socket; only the system calls are left out. The
+mock is served by the runner every server of the mock uses (`serving.server.app_runner`,
+with its access log, which the default log level keeps quiet), the floor as `web.run_app`
+serves it. What is left out (the socket, the loop's waiting for it) is the same for
+all of them, so the differences are what the mock's own request path costs: with the
+control API on rather than off, the journal, the faults and the coverage. Measured this
+way the figure hardly moves with other work on the machine, unlike a load test's. Each
+figure is the fastest of several rounds, the rounds taking the apps in turn.
 """
 
 from __future__ import annotations
@@ -17,23 +22,78 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
-from aiohttp.test_utils import make_mocked_request
 
 from benchmarks.ceiling import ceiling_app
 from mockserver.api.keys import state_key
 from mockserver.app import create_app
 from mockserver.config import Config, WorldConfig
+from mockserver.serving.server import app_runner
 
 CONTROL_ON = "control API on"
 CONTROL_OFF = "--no-control"
 FLOOR = "floor"
 PATH = "/api/v1/audit-log?limit=50"
-# What wrk sends besides the key.
-HEADERS = {"Host": "127.0.0.1:8080"}
+# Connections served at once, each sending its next request once answered, as wrk's do:
+# the loop wakes for each request, and the requests of the connections interleave.
+CONNECTIONS = 32
+
+
+def raw_request(key: str, path: str = PATH) -> bytes:
+    """The request wrk sends (`benchmarks.wrk`) for `path`, with the key."""
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAuthorization: Bearer {key}\r\n\r\n"
+    ).encode()
+
+
+class _Sink(asyncio.Transport):
+    """The far end of a connection, in memory: it counts the answers the server writes.
+
+    Every answer starts a write of its own (aiohttp writes the headers with the body
+    that follows them), so an answer is a write that starts with the status line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statuses: list[bytes] = []
+        self._expected = 0
+        self._done: asyncio.Future[None] | None = None
+
+    def expect(self, answers: int) -> asyncio.Future[None]:
+        self._expected = len(self.statuses) + answers
+        self._done = asyncio.get_running_loop().create_future()
+        return self._done
+
+    def write(self, data: Any) -> None:
+        chunk = bytes(data[:12])
+        if chunk.startswith(b"HTTP/1.1 "):
+            self.statuses.append(chunk[9:12])
+            if len(self.statuses) == self._expected and self._done is not None:
+                self._done.set_result(None)
+
+    def writelines(self, list_of_data: Iterable[Any]) -> None:
+        for data in list_of_data:
+            self.write(data)
+            break
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 50_000) if name in ("peername", "sockname") else default
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,40 +107,111 @@ class RequestPath:
         return self.cpu_us[CONTROL_ON] - self.cpu_us[CONTROL_OFF]
 
 
-async def _cpu_us(app: web.Application, headers: Mapping[str, str], requests: int) -> float:
-    prepared = [make_mocked_request("GET", PATH, headers=headers, app=app) for _ in range(requests)]
+async def cpu_us(runner: web.BaseRunner, request: bytes, requests: int) -> float:
+    """CPU microseconds a request, over about `requests` requests on new connections."""
+    server = runner.server
+    assert server is not None
+    connections = [(server(), _Sink()) for _ in range(CONNECTIONS)]
+    for protocol, sink in connections:
+        protocol.connection_made(sink)
+    rounds = max(1, requests // CONNECTIONS)
     started = time.process_time()
-    for request in prepared:
-        # The app's own entry point, as aiohttp's protocol calls it for each request.
-        response = await app._handle(request)
+    for _ in range(rounds):
+        answered = []
+        for protocol, sink in connections:
+            answered.append(sink.expect(1))
+            protocol.data_received(request)
+        await asyncio.gather(*answered)
     spent = time.process_time() - started
-    if response.status != 200:
-        raise SystemExit(f"{PATH} answered {response.status} in-process")
-    return spent / requests * 1e6
+    wrong: set[bytes] = set()
+    for protocol, sink in connections:
+        protocol.connection_lost(None)
+        wrong.update(status for status in sink.statuses if status != b"200")
+    if wrong:
+        line = request.partition(b"\r\n")[0].decode()
+        raise SystemExit(f"{line} answered {sorted(wrong)} in-process")
+    return spent / (rounds * CONNECTIONS) * 1e6
+
+
+def runners(entries: int) -> tuple[dict[str, web.BaseRunner], str]:
+    """The three apps by name, each with its runner (not set up yet), and an admin key."""
+    world = WorldConfig(entries=entries)
+    mock = create_app(Config(world=world))
+    found: dict[str, web.BaseRunner] = {
+        CONTROL_ON: app_runner(mock),
+        CONTROL_OFF: app_runner(create_app(Config(world=world, control=False))),
+        # As `web.run_app` serves it (`benchmarks.ceiling`).
+        FLOOR: web.AppRunner(
+            ceiling_app(b"{}", PATH.partition("?")[0]), access_log=None, handle_signals=False
+        ),
+    }
+    return found, mock[state_key].world.projects[0].keys[0].key
+
+
+async def warmed_up(runner: web.BaseRunner, request: bytes) -> None:
+    """Set `runner` up and serve it a few requests: what a first request builds is not
+    measured."""
+    await runner.setup()
+    await cpu_us(runner, request, 4 * CONNECTIONS)
 
 
 async def _measure(entries: int, requests: int, rounds: int) -> RequestPath:
-    mock = create_app(Config(world=WorldConfig(entries=entries)))
-    key = mock[state_key].world.projects[0].keys[0].key
-    apps = {
-        CONTROL_ON: mock,
-        CONTROL_OFF: create_app(Config(world=WorldConfig(entries=entries), control=False)),
-        FLOOR: ceiling_app(b"{}", PATH.partition("?")[0]),
-    }
-    headers = {**HEADERS, "Authorization": f"Bearer {key}"}
-    for app in apps.values():
-        app.freeze()
-        await _cpu_us(app, headers, 100)  # what a first request builds is not measured
+    apps, key = runners(entries)
+    request = raw_request(key)
     fastest = {name: float("inf") for name in apps}
-    for _ in range(rounds):
-        for name, app in apps.items():
-            fastest[name] = min(fastest[name], await _cpu_us(app, headers, requests))
+    try:
+        for runner in apps.values():
+            await warmed_up(runner, request)
+        for _ in range(rounds):
+            for name, runner in apps.items():
+                fastest[name] = min(fastest[name], await cpu_us(runner, request, requests))
+    finally:
+        for runner in apps.values():
+            await runner.cleanup()
     return RequestPath({name: round(us, 2) for name, us in fastest.items()})
 
 
 def measure(entries: int = 10_000, *, requests: int = 5_000, rounds: int = 7) -> RequestPath:
     """The fastest of `rounds` rounds of `requests` requests, each app in turn."""
     return asyncio.run(_measure(entries, requests, rounds))
+
+
+async def _measure_shapes(
+    paths: Mapping[int, Mapping[str, str]], requests: int, rounds: int
+) -> dict[int, dict[str, float]]:
+    by_size: dict[int, tuple[web.BaseRunner, str]] = {}
+    for entries in paths:
+        mock = create_app(Config(world=WorldConfig(entries=entries)))
+        by_size[entries] = (app_runner(mock), mock[state_key].world.projects[0].keys[0].key)
+    fastest = {entries: dict.fromkeys(shapes, float("inf")) for entries, shapes in paths.items()}
+    try:
+        for entries, shapes in paths.items():
+            runner, key = by_size[entries]
+            await runner.setup()
+            for path in shapes.values():
+                await cpu_us(runner, raw_request(key, path), 4 * CONNECTIONS)
+        for _ in range(rounds):
+            for entries, shapes in paths.items():
+                runner, key = by_size[entries]
+                for name, path in shapes.items():
+                    us = await cpu_us(runner, raw_request(key, path), requests)
+                    fastest[entries][name] = min(fastest[entries][name], us)
+    finally:
+        for runner, _ in by_size.values():
+            await runner.cleanup()
+    return {
+        entries: {name: round(us, 2) for name, us in shapes.items()}
+        for entries, shapes in fastest.items()
+    }
+
+
+def measure_shapes(
+    paths: Mapping[int, Mapping[str, str]], *, requests: int = 3_200, rounds: int = 5
+) -> dict[int, dict[str, float]]:
+    """CPU microseconds a request of the default mock, for each world size of `paths`
+    and each of its paths by name: the fastest of `rounds` rounds, which take every
+    size and path in turn, so that a slower spell of the machine spoils no comparison."""
+    return asyncio.run(_measure_shapes(paths, requests, rounds))
 
 
 def main() -> None:

@@ -121,6 +121,10 @@ class FaultTable:
         self._faults.append(fault)
         return fault
 
+    def __bool__(self) -> bool:
+        """Whether any fault is active: with none, a request need not be matched."""
+        return bool(self._faults)
+
     def take(self, method: str, path: str) -> Fault | None:
         """The fault for this request, counted as used; None when no fault matches."""
         for fault in self._faults:

@@ -30,6 +30,9 @@ def control_middleware(
     journal or the coverage is read, so a server nobody asks pays little for them.
     """
 
+    # Bound once: this runs on every request, and each lookup saved is saved on each.
+    record_arrival, count_use, now_ms = journal.record, coverage.count, clock.now_ms
+
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
         path = request.path
@@ -38,13 +41,14 @@ def control_middleware(
         # Wall-clock time, never the mock clock: a frozen clock must not make every
         # request take no time.
         started = perf_counter()
-        method = request.method
-        arrival = Arrival(method, request.rel_url, request.headers, clock.now_ms())
-        journal.record(arrival)
+        method, url = request.method, request.rel_url
+        arrival = Arrival(method, url, request.headers, now_ms())
+        record_arrival(arrival)
         request[journal_record_key] = arrival
         response: web.StreamResponse | None = None
         try:
-            fault = faults.take(method, path)
+            # Matched only while a fault is active: nearly always there is none.
+            fault = faults.take(method, path) if faults else None
             if fault is None:
                 response = await handler(request)
             else:
@@ -52,14 +56,15 @@ def control_middleware(
                 response = await inject(request, handler, fault.injection)
             return response
         finally:
-            dropped = response is None or (arrival.faulted and response.status == DROPPED_STATUS)
-            if response is not None and not dropped:
-                arrival.status = response.status
-            coverage.count(
+            status = None if response is None else response.status
+            if arrival.faulted and status == DROPPED_STATUS:
+                status = None
+            arrival.status = status
+            count_use(
                 request.match_info.route.name,
-                arrival.url.raw_query_string,
-                arrival.status,
-                _error_body(response) if arrival.status is not None else None,
+                url.raw_query_string,
+                status,
+                None if status is None or status < 400 else _error_body(response),
             )
             journal.answer(arrival, (perf_counter() - started) * 1000)
 
@@ -68,7 +73,7 @@ def control_middleware(
 
 def _error_body(response: web.StreamResponse | None) -> bytes | None:
     """The body of an error response, which holds its `error.code` (see `Coverage.count`)."""
-    if not isinstance(response, web.Response) or response.status < 400:
+    if not isinstance(response, web.Response):
         return None
     return response.body if isinstance(response.body, bytes) else None
 

@@ -58,6 +58,20 @@ class RunningServer:
         return server_url(self.host, self.port)
 
 
+def app_runner(app: web.Application, *, access_log: bool = True) -> web.AppRunner:
+    """The runner every server of the mock serves `app` with (not set up yet)."""
+    quiet_malformed_requests()
+    return EnvelopeAppRunner(
+        app,
+        access_log_class=AccessLogger,
+        access_log=logging.getLogger("mockserver.access") if access_log else None,
+        shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
+        handle_signals=False,
+        max_line_size=MAX_REQUEST_LINE_BYTES,
+        max_field_size=MAX_HEADER_BYTES,
+    )
+
+
 @asynccontextmanager
 async def serve(
     app: web.Application,
@@ -71,16 +85,7 @@ async def serve(
 
     `reuse_port` lets several processes listen on the same port (SO_REUSEPORT).
     """
-    quiet_malformed_requests()
-    runner = EnvelopeAppRunner(
-        app,
-        access_log_class=AccessLogger,
-        access_log=logging.getLogger("mockserver.access") if access_log else None,
-        shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
-        handle_signals=False,
-        max_line_size=MAX_REQUEST_LINE_BYTES,
-        max_field_size=MAX_HEADER_BYTES,
-    )
+    runner = app_runner(app, access_log=access_log)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, reuse_address=True, reuse_port=reuse_port)
