@@ -6,10 +6,11 @@ The CPU time a request takes moves with whatever else the machine runs, even mea
 in-process; the number of instructions it executes does not. This runs the in-memory
 connections of `benchmarks.request_path` (the floor, the mock with `--no-control`, the
 default mock) under valgrind's cachegrind with its cache simulation off, which only
-counts instructions: each app once with no measured requests and once with `REQUESTS`
-of them, and the difference, divided by `REQUESTS`, is what one request costs. The same
-code gives the same count on every run, so a change to the request path shows here
-by the hundred instructions, long before a load test could tell it from noise.
+counts instructions: each app, once warmed up (its journal full), once with no measured
+requests and once with `REQUESTS` of them; the difference, divided by `REQUESTS`, is
+what one request costs. The same code gives the same count on every run, so a change to
+the request path shows here by the hundred instructions, long before a load test could
+tell it from noise.
 
 It needs valgrind (`apt-get install valgrind`); it asserts nothing.
 """
@@ -57,9 +58,13 @@ def _count(name: str, requests: int) -> int:
     return int(found.group(1).replace(",", ""))
 
 
+def available() -> bool:
+    return shutil.which("valgrind") is not None
+
+
 def measure(requests: int = REQUESTS) -> dict[str, int]:
     """Instructions a request of each app of `benchmarks.request_path`, by name."""
-    if shutil.which("valgrind") is None:
+    if not available():
         raise SystemExit("benchmarks.instructions needs valgrind (apt-get install valgrind)")
     names = (request_path.FLOOR, request_path.CONTROL_OFF, request_path.CONTROL_ON)
     runs = [(name, count) for name in names for count in (0, requests)]
