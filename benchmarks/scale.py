@@ -97,9 +97,10 @@ class Plan:
     rounds: int
     # The query shapes driven on the default mock, by name; empty: every shape.
     shapes: tuple[str, ...] = ()
-    # Rounds of the in-process request path, and requests in each.
-    request_path_rounds: int = 7
-    request_path_requests: int = 5_000
+    # Rounds of the in-process request path, and requests in each: many short rounds,
+    # so that each figure has many chances to be measured in a quiet moment.
+    request_path_rounds: int = 15
+    request_path_requests: int = 1_600
     # Tests of each fixture, and rounds, of the pytest fixtures' cost.
     plugin_tests: int = 50
     plugin_rounds: int = 3
