@@ -3,18 +3,20 @@ to the bytes it writes back.
 
     python -m benchmarks.request_path
 
-It builds the mock with the control API on (the default) and off, and the floor (the
-bare aiohttp handler of `benchmarks.ceiling`), and serves each on 32 connections whose
-far ends are in memory, each sending its next request once answered, as wrk's do:
-aiohttp's own protocol parses the requests, the app answers them and the response is
-serialized as for a socket; only the system calls are left out. The
-mock is served by the runner every server of the mock uses (`serving.server.app_runner`,
-with its access log, which the default log level keeps quiet), the floor as `web.run_app`
-serves it. What is left out (the socket, the loop's waiting for it) is the same for
-all of them, so the differences are what the mock's own request path costs: with the
-control API on rather than off, the journal, the faults and the coverage. Measured this
-way the figure hardly moves with other work on the machine, unlike a load test's. Each
-figure is the fastest of several rounds, the rounds taking the apps in turn.
+It builds the mock with the control API on (the default) and off, the floor (the bare
+aiohttp handler of `benchmarks.ceiling`) and the floor with one middleware that only
+hands the request on (what aiohttp itself adds once an app has any), and serves each on
+32 connections whose far ends are in memory, each sending its next request once
+answered, as wrk's do: aiohttp's own protocol parses the requests, the app answers them
+and the response is serialized as for a socket; only the system calls are left out.
+The mock is served by the runner every server of the mock uses
+(`serving.server.app_runner`, with its access log, which the default log level keeps
+quiet), the floor as `web.run_app` serves it. What is left out (the socket, the loop's
+waiting for it) is the same for all of them, so the differences are what the mock's own
+request path costs: with the control API on rather than off, the journal, the faults
+and the coverage. Measured this way the figure moves far less with other work on the
+machine than a load test's. Each figure is the fastest of several rounds, the rounds
+taking the apps in turn.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 from benchmarks.ceiling import ceiling_app
 from mockserver.api.keys import state_key
@@ -38,6 +41,9 @@ from mockserver.serving.server import app_runner
 CONTROL_ON = "control API on"
 CONTROL_OFF = "--no-control"
 FLOOR = "floor"
+# The floor with one middleware that only hands the request on: what aiohttp itself
+# adds to every request of an app that has any middleware at all.
+FLOOR_WITH_MIDDLEWARE = "floor + middleware"
 PATH = "/api/v1/audit-log?limit=50"
 # Connections served at once, each sending its next request once answered, as wrk's do:
 # the loop wakes for each request, and the requests of the connections interleave.
@@ -134,17 +140,27 @@ async def cpu_us(runner: web.BaseRunner, request: bytes, requests: int) -> float
     return spent / (rounds * CONNECTIONS) * 1e6
 
 
+@web.middleware
+async def _hand_on(request: web.Request, handler: Handler) -> web.StreamResponse:
+    return await handler(request)
+
+
+def _floor(*middlewares: Middleware) -> web.AppRunner:
+    """The floor, served as `web.run_app` serves it (`benchmarks.ceiling`)."""
+    app = ceiling_app(b"{}", PATH.partition("?")[0])
+    app.middlewares.extend(middlewares)
+    return web.AppRunner(app, access_log=None, handle_signals=False)
+
+
 def runners(entries: int) -> tuple[dict[str, web.BaseRunner], str]:
-    """The three apps by name, each with its runner (not set up yet), and an admin key."""
+    """The apps by name, each with its runner (not set up yet), and an admin key."""
     world = WorldConfig(entries=entries)
     mock = create_app(Config(world=world))
     found: dict[str, web.BaseRunner] = {
         CONTROL_ON: app_runner(mock),
         CONTROL_OFF: app_runner(create_app(Config(world=world, control=False))),
-        # As `web.run_app` serves it (`benchmarks.ceiling`).
-        FLOOR: web.AppRunner(
-            ceiling_app(b"{}", PATH.partition("?")[0]), access_log=None, handle_signals=False
-        ),
+        FLOOR: _floor(),
+        FLOOR_WITH_MIDDLEWARE: _floor(_hand_on),
     }
     return found, mock[state_key].world.projects[0].keys[0].key
 

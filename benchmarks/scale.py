@@ -1,6 +1,6 @@
 """Speed and scale of the mock against a bare aiohttp handler, measured side by side.
 
-    python -m benchmarks.scale            # the full run, about 10 minutes
+    python -m benchmarks.scale            # the full run, about 15 minutes
     python -m benchmarks.scale --short    # small worlds, few shapes, a second per figure (CI)
 
 For each world size (10,000 and 1,000,000 entries) it starts the mock as users run it,
