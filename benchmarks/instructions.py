@@ -36,8 +36,7 @@ _TOTAL = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
 async def _serve(name: str, requests: int) -> None:
-    apps, key = request_path.runners(ENTRIES)
-    runner = apps[name]
+    runner, key = request_path.runner(name, ENTRIES)
     request = request_path.raw_request(key)
     await request_path.warmed_up(runner, request)
     if requests:
@@ -67,12 +66,7 @@ def measure(requests: int = REQUESTS) -> dict[str, int]:
     """Instructions a request of each app of `benchmarks.request_path`, by name."""
     if not available():
         raise SystemExit("benchmarks.instructions needs valgrind (apt-get install valgrind)")
-    names = (
-        request_path.FLOOR,
-        request_path.FLOOR_WITH_MIDDLEWARE,
-        request_path.CONTROL_OFF,
-        request_path.CONTROL_ON,
-    )
+    names = request_path.APPS
     runs = [(name, count) for name in names for count in (0, requests)]
     with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as pool:
         totals = dict(zip(runs, pool.map(lambda each: _count(*each), runs), strict=True))
